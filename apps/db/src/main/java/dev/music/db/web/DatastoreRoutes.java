@@ -1,0 +1,166 @@
+package dev.music.db.web;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import dev.music.common.InvalidInput;
+import dev.music.common.web.ErrorResponses;
+import dev.music.common.web.Functions;
+import dev.music.common.web.Ids;
+import dev.music.common.web.Items;
+import dev.music.common.web.JsonBodies;
+import dev.music.common.web.Probes;
+import dev.music.db.item.ObjectType;
+import dev.music.db.item.Requests;
+import dev.music.db.store.ItemStore;
+import dev.music.db.store.Tables;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/** db's HTTP API: a thin adapter from requests to the item functions and from outcomes to status codes. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LoaderProperties.class)
+public class DatastoreRoutes {
+
+	static final String PREFIX = "/api/v1/datastore";
+
+	private static final int DEFAULT_PAGE = 20;
+
+	private static final int MAX_PAGE = 100;
+
+	/** Every field any object type has, plus the envelope fields of write and load. */
+	private static final Set<String> BODY_FIELDS = bodyFields();
+
+	@Bean
+	RouterFunction<ServerResponse> datastoreApi(Functions functions, JsonBodies json, Tables tables,
+			LoaderProperties loader) {
+		Function<Requests.Key, List<Map<String, String>>> read = functions.function("readItem");
+		Function<Requests.Page, ItemStore.Page> list = functions.function("listItems");
+		Function<Requests.Item, String> write = functions.function("writeItem");
+		Function<Requests.Change, Boolean> update = functions.function("updateItem");
+		Function<Requests.Key, Boolean> delete = functions.function("deleteItem");
+		Function<Requests.Item, ItemStore.Outcome> load = functions.function("loadItem");
+		LoaderCredentials credentials = new LoaderCredentials(loader.token());
+
+		return RouterFunctions.route()
+			.GET(PREFIX + "/read", (request) -> {
+				List<Map<String, String>> items = read.apply(key(request));
+				return ServerResponse.status(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK).body(Items.of(items));
+			})
+			.GET(PREFIX + "/list", (request) -> {
+				ItemStore.Page page = list.apply(page(request));
+				return ServerResponse.ok().body(Items.page(page.items(), page.next()));
+			})
+			.POST(PREFIX + "/write", (request) -> {
+				Map<String, String> body = json.fields(request, BODY_FIELDS, Set.of("objtype"));
+				ObjectType type = ObjectType.parse(body.remove("objtype"));
+				refuse(body, "uuid");
+				type.check(body, true);
+				String id = write.apply(new Requests.Item(type, null, body));
+				return ServerResponse.ok().body(Map.of(type.keyName(), id));
+			})
+			.PUT(PREFIX + "/update", (request) -> {
+				Requests.Key key = key(request);
+				Map<String, String> body = json.fields(request, BODY_FIELDS, Set.of());
+				refuse(body, "objtype");
+				refuse(body, "uuid");
+				key.type().check(body, false);
+				return found(update.apply(new Requests.Change(key.type(), key.id(), body)));
+			})
+			.DELETE(PREFIX + "/delete", (request) -> found(delete.apply(key(request))))
+			.POST(PREFIX + "/load", (request) -> {
+				String problem = credentials.problem(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+				if (problem != null) {
+					return loadError(HttpStatus.UNAUTHORIZED, problem);
+				}
+				Map<String, String> body;
+				ObjectType type;
+				try {
+					body = json.fields(request, BODY_FIELDS, Set.of("objtype"));
+					type = ObjectType.parse(body.remove("objtype"));
+					if (!body.containsKey("uuid")) {
+						return loadError(HttpStatus.BAD_REQUEST, "Missing uuid");
+					}
+					String id = Ids.uuid("uuid", body.remove("uuid"));
+					type.check(body, true);
+					ItemStore.Outcome outcome = load.apply(new Requests.Item(type, id, body));
+					Map<String, String> answer = new LinkedHashMap<>();
+					answer.put(type.keyName(), id);
+					answer.put("result", outcome.name().toLowerCase());
+					return ServerResponse.ok().body(answer);
+				}
+				catch (InvalidInput ex) {
+					return loadError(HttpStatus.BAD_REQUEST, ex.getMessage());
+				}
+			})
+			.add(Probes.routes(PREFIX, tables::ready))
+			.onError(Throwable.class, ErrorResponses::of)
+			.build();
+	}
+
+	private static Requests.Key key(ServerRequest request) {
+		ObjectType type = ObjectType.parse(request.param("objtype").orElse(null));
+		return new Requests.Key(type, Ids.uuid("objkey", request.param("objkey").orElse(null)));
+	}
+
+	private static Requests.Page page(ServerRequest request) {
+		ObjectType type = ObjectType.parse(request.param("objtype").orElse(null));
+		int limit = request.param("limit").map(DatastoreRoutes::limit).orElse(DEFAULT_PAGE);
+		String after = request.param("next").map((next) -> Ids.uuid("next", next)).orElse(null);
+		return new Requests.Page(type, limit, after);
+	}
+
+	private static int limit(String text) {
+		try {
+			int limit = Integer.parseInt(text);
+			if (limit >= 1 && limit <= MAX_PAGE) {
+				return limit;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// fall through to the message below
+		}
+		throw new InvalidInput("limit must be a whole number from 1 to " + MAX_PAGE);
+	}
+
+	private static void refuse(Map<String, String> body, String field) {
+		if (body.containsKey(field)) {
+			throw new InvalidInput("field '" + field + "' is not accepted here");
+		}
+	}
+
+	private static ServerResponse found(boolean found) {
+		return found ? ServerResponse.ok().body(Map.of())
+				: ErrorResponses.error(HttpStatus.NOT_FOUND, "no such item");
+	}
+
+	/** {@code /load} answers errors in the course's shape. */
+	private static ServerResponse loadError(HttpStatus status, String reason) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("http_status_code", status.value());
+		body.put("reason", reason);
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+	}
+
+	private static Set<String> bodyFields() {
+		Set<String> fields = new HashSet<>(Set.of("objtype", "uuid"));
+		for (ObjectType type : ObjectType.values()) {
+			fields.addAll(type.fields());
+		}
+		return Set.copyOf(fields);
+	}
+
+}
