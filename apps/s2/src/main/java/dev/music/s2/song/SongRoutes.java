@@ -1,0 +1,104 @@
+package dev.music.s2.song;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.music.common.InvalidInput;
+import dev.music.common.auth.AuthFilter;
+import dev.music.common.datastore.DatastoreClient;
+import dev.music.common.web.ErrorResponses;
+import dev.music.common.web.Functions;
+import dev.music.common.web.Ids;
+import dev.music.common.web.Items;
+import dev.music.common.web.JsonBodies;
+import dev.music.common.web.Probes;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * s2's HTTP API: a thin adapter from requests to the song functions and from outcomes to status codes.
+ * Every route but the probes needs an Authorization header ({@link AuthFilter}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class SongRoutes {
+
+	static final String PREFIX = "/api/v1/music";
+
+	private static final int DEFAULT_PAGE = 20;
+
+	private static final int MAX_PAGE = 100;
+
+	private static final Set<String> SONG_FIELDS = Set.of("Artist", "SongTitle");
+
+	@Bean
+	RouterFunction<ServerResponse> musicApi(Functions functions, JsonBodies json, AuthFilter auth) {
+		Function<String, List<Map<String, String>>> read = functions.function("readSong");
+		Function<SongFunctions.SongPage, DatastoreClient.Page> list = functions.function("listSongs");
+		Function<NewSong, String> create = functions.function("createSong");
+		Function<String, Boolean> delete = functions.function("deleteSong");
+		Supplier<Map<String, String>> checkCode = functions.supplier("checkCode");
+
+		HandlerFunction<ServerResponse> listSongs = (request) -> {
+			DatastoreClient.Page page = list.apply(page(request));
+			return ServerResponse.ok().body(Items.page(page.items(), page.next()));
+		};
+		HandlerFunction<ServerResponse> createSong = (request) -> {
+			Map<String, String> body = json.fields(request, SONG_FIELDS, SONG_FIELDS);
+			String id = create.apply(new NewSong(body.get("Artist"), body.get("SongTitle")));
+			return ServerResponse.ok().body(Map.of("music_id", id));
+		};
+		RouterFunction<ServerResponse> protectedRoutes = RouterFunctions.route()
+			.GET(PREFIX + "/test", (request) -> ServerResponse.ok().body(checkCode.get()))
+			.GET(PREFIX, listSongs)
+			.GET(PREFIX + "/", listSongs)
+			.POST(PREFIX, createSong)
+			.POST(PREFIX + "/", createSong)
+			.GET(PREFIX + "/{music_id}", (request) -> {
+				List<Map<String, String>> items = read.apply(id(request));
+				return ServerResponse.status(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK).body(Items.of(items));
+			})
+			.DELETE(PREFIX + "/{music_id}", (request) -> delete.apply(id(request)) ? ServerResponse.ok().body(Map.of())
+					: ErrorResponses.error(HttpStatus.NOT_FOUND, "no such song"))
+			.filter(auth)
+			.build();
+		return RouterFunctions.route()
+			.add(Probes.routes(PREFIX, () -> true))
+			.add(protectedRoutes)
+			.onError(Throwable.class, ErrorResponses::of)
+			.build();
+	}
+
+	private static String id(ServerRequest request) {
+		return Ids.uuid("music_id", request.pathVariable("music_id"));
+	}
+
+	private static SongFunctions.SongPage page(ServerRequest request) {
+		int limit = request.param("limit").map(SongRoutes::limit).orElse(DEFAULT_PAGE);
+		String next = request.param("next").map((token) -> Ids.uuid("next", token)).orElse(null);
+		return new SongFunctions.SongPage(limit, next);
+	}
+
+	private static int limit(String text) {
+		try {
+			int limit = Integer.parseInt(text);
+			if (limit >= 1 && limit <= MAX_PAGE) {
+				return limit;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// fall through to the message below
+		}
+		throw new InvalidInput("limit must be a whole number from 1 to " + MAX_PAGE);
+	}
+
+}
