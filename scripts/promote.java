@@ -34,6 +34,7 @@ import java.util.stream.Stream;
                 "  jbang scripts/promote.java s2 3f1c2e94b0d7a8c6e5f4d3c2b1a09f8e7d6c5b4a",
                 "  jbang scripts/promote.java music 1.4.0 --overlay all",
                 "  jbang scripts/promote.java db sha256:<64 hex digits> --overlay eks",
+                "  jbang scripts/promote.java s2 --overlay all     (prints the current tags)",
                 "Exit codes: 0 done (or already at that tag), 1 an overlay file is missing or has no entry"
                         + " for the service, 2 usage error (unknown service, invalid tag, unknown overlay)."})
 public class promote implements Callable<Integer> {
@@ -51,8 +52,9 @@ public class promote implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<service>", description = "db, s1 or s2 (or datastore, users, music)")
     String service;
 
-    @Parameters(index = "1", paramLabel = "<tag>",
-            description = "image tag (e.g. the commit SHA) or digest (sha256:<64 hex>)")
+    @Parameters(index = "1", paramLabel = "<tag>", arity = "0..1",
+            description = "image tag (e.g. the commit SHA) or digest (sha256:<64 hex>);"
+                    + " without it, prints the overlay's current tag instead of changing it")
     String tag;
 
     @Option(names = "--overlay", paramLabel = "<name>", defaultValue = "minikube",
@@ -80,8 +82,8 @@ public class promote implements Callable<Integer> {
             err.println("Unknown service '" + service + "': use one of db, s1, s2 (or datastore, users, music).");
             return 2;
         }
-        boolean digest = tag.contains(":");
-        if (digest ? !DIGEST.matcher(tag).matches() : !TAG.matcher(tag).matches()) {
+        boolean digest = tag != null && tag.contains(":");
+        if (tag != null && (digest ? !DIGEST.matcher(tag).matches() : !TAG.matcher(tag).matches())) {
             err.println("'" + tag + "' is neither an image tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)"
                     + " nor a digest (sha256:<64 lowercase hex>): pass the commit SHA, a version, or the pushed digest.");
             return 2;
@@ -114,12 +116,20 @@ public class promote implements Callable<Integer> {
             }
             String before = Files.readString(file, StandardCharsets.UTF_8);
             try {
+                if (tag == null) {
+                    String current = rewrite(before, name, "unused").old;
+                    out.println(targets.size() == 1 ? current : o + " " + current);
+                    continue;
+                }
                 Rewrite r = rewrite(before, name, tag);
                 edits.add(new Edit(file, shown, before, r));
             } catch (IllegalStateException e) {
                 err.println(shown + ": " + e.getMessage());
                 return 1;
             }
+        }
+        if (tag == null) {
+            return 0;
         }
         for (Edit e : edits) {
             if (e.result.text.equals(e.before)) {

@@ -249,6 +249,75 @@ class PromoteTests {
         assertThat(r.err()).contains("has no newTag");
     }
 
+    @Test
+    void withoutATagPrintsTheCurrentOne() throws IOException {
+        fixture();
+        Run one = promote("s2", "--overlay", "minikube");
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(one.out()).isEqualTo("bbbbbbb" + System.lineSeparator());
+        Run all = promote("s1", "--overlay", "all");
+        assertThat(all.out().lines()).containsExactly("eks ddddddd", "minikube aaaaaaa");
+        assertThat(read("minikube")).isEqualTo(MINIKUBE);
+    }
+
+    /** The real overlays of this repository, copied: promoting s2 changes one image line of the rendered overlay. */
+    @Test
+    void realOverlaysRenderTheNewTagAndNothingElse() throws IOException {
+        Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+        assertThat(repo.resolve("overlays")).as("overlays/ in " + repo).isDirectory();
+        copyTree(repo, root); // the whole source tree: overlays pull in base/ and base/loader pulls in scripts/
+        for (String overlay : List.of("minikube", "eks")) {
+            List<String> before = render(overlay).lines().toList();
+            String oldTag = promote("s2", "--overlay", overlay).out().strip();
+            Run r = promote("s2", SHA, "--overlay", overlay);
+            assertThat(r.code()).as(r.err()).isZero();
+            List<String> after = render(overlay).lines().toList();
+            assertThat(after).as(overlay).hasSameSizeAs(before);
+            List<String> changed = new ArrayList<>();
+            for (int i = 0; i < before.size(); i++) {
+                if (!before.get(i).equals(after.get(i))) {
+                    assertThat(before.get(i)).as(overlay).matches("\\s*-? ?image: \\S+/s2:" + java.util.regex.Pattern.quote(oldTag));
+                    changed.add(after.get(i));
+                }
+            }
+            assertThat(changed).as(overlay).singleElement().asString().matches("\\s*-? ?image: \\S+/s2:" + SHA);
+            String file = "overlays/" + overlay + "/kustomization.yaml";
+            String original = Files.readString(repo.resolve(file));
+            String now = Files.readString(root.resolve(file));
+            assertThat(diffLines(original, now)).as(file).singleElement().asString().contains("newTag: " + SHA);
+        }
+    }
+
+    static List<String> diffLines(String a, String b) {
+        List<String> x = a.lines().toList();
+        List<String> y = b.lines().toList();
+        assertThat(y).hasSameSizeAs(x);
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) {
+            if (!x.get(i).equals(y.get(i))) {
+                changed.add(y.get(i));
+            }
+        }
+        return changed;
+    }
+
+    static final java.util.Set<String> NOT_COPIED = java.util.Set.of(".git", "target", "node_modules", ".jbang", ".data", ".dev");
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.filter(f -> from.relativize(f).toString().isEmpty()
+                    || java.util.stream.StreamSupport.stream(from.relativize(f).spliterator(), false)
+                            .noneMatch(part -> NOT_COPIED.contains(part.toString()))).toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
     /** Renders an overlay of the fixture with kubectl's built-in kustomize. */
     String render(String overlay) {
         return kustomize(root.resolve("overlays").resolve(overlay));
