@@ -72,12 +72,20 @@ public final class JsonBodies {
 			node = this.mapper.readTree(bytes);
 		}
 		catch (JacksonException ex) {
-			throw new InvalidInput("request body is not valid JSON: " + ex.getOriginalMessage());
+			throw new InvalidInput("request body is not valid JSON" + where(ex));
 		}
 		if (node == null || !node.isObject()) {
 			throw new InvalidInput("request body must be a JSON object");
 		}
 		return node;
+	}
+
+	/** The parser's position only: its messages can name internal classes, which callers must not see. */
+	private static String where(JacksonException ex) {
+		if (ex.getLocation() == null || ex.getLocation().getLineNr() < 1) {
+			return "";
+		}
+		return " (line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr() + ")";
 	}
 
 	private String string(JsonNode body, String name) {
