@@ -41,8 +41,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 @Command(name = "loader", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -651,8 +651,9 @@ public class loader implements Callable<Integer> {
                 where = "DynamoDB in " + region;
             } else {
                 // DynamoDB Local checks that a request is signed, not by whom: a placeholder that is a key to nothing
+                // (letters and digits only: DynamoDB Local 2.x refuses other access key ids)
                 builder.endpointOverride(URI.create(endpoint)).credentialsProvider(
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create("dynamodb-local", "dynamodb-local")));
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("dynamodblocal", "dynamodblocal")));
                 where = "DynamoDB at " + endpoint;
             }
             this.client = builder.build();
@@ -668,30 +669,16 @@ public class loader implements Callable<Integer> {
         @Override
         public Result load(Row row) throws Rejected {
             String table = tables.get(row.kind);
-            Map<String, AttributeValue> key = Map.of(row.kind.idField, AttributeValue.fromS(row.uuid));
-            GetItemResponse existing = backoff.call(where, () -> dynamo(table,
-                    () -> client.getItem(r -> r.tableName(table).key(key).consistentRead(true))));
-            if (existing.hasItem() && !existing.item().isEmpty()) {
-                boolean same = row.fields.entrySet().stream().allMatch(e ->
-                        existing.item().get(e.getKey()) != null && e.getValue().equals(existing.item().get(e.getKey()).s()));
-                if (same) {
-                    return Result.UNCHANGED;
-                }
+            // the same item db's /load puts: the key and the row's fields, replacing whatever was there
+            Map<String, AttributeValue> item = new LinkedHashMap<>();
+            item.put(row.kind.idField, AttributeValue.fromS(row.uuid));
+            row.fields.forEach((name, value) -> item.put(name, AttributeValue.fromS(value)));
+            Map<String, AttributeValue> old = backoff.call(where, () -> dynamo(table, () -> client.putItem(r -> r
+                    .tableName(table).item(item).returnValues(ReturnValue.ALL_OLD)).attributes()));
+            if (old == null || old.isEmpty()) {
+                return Result.CREATED;
             }
-            Map<String, String> names = new LinkedHashMap<>();
-            Map<String, AttributeValue> values = new LinkedHashMap<>();
-            List<String> sets = new ArrayList<>();
-            int i = 0;
-            for (Map.Entry<String, String> e : row.fields.entrySet()) {
-                names.put("#f" + i, e.getKey());
-                values.put(":v" + i, AttributeValue.fromS(e.getValue()));
-                sets.add("#f" + i + " = :v" + i);
-                i++;
-            }
-            backoff.call(where, () -> dynamo(table, () -> client.updateItem(r -> r.tableName(table).key(key)
-                    .updateExpression("SET " + String.join(", ", sets))
-                    .expressionAttributeNames(names).expressionAttributeValues(values))));
-            return existing.hasItem() && !existing.item().isEmpty() ? Result.UPDATED : Result.CREATED;
+            return old.equals(item) ? Result.UNCHANGED : Result.UPDATED;
         }
 
         <T> T dynamo(String table, java.util.function.Supplier<T> call) throws Retryable, Rejected {
