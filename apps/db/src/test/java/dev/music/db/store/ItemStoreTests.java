@@ -1,0 +1,120 @@
+package dev.music.db.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import dev.music.common.Unavailable;
+import dev.music.db.item.ObjectType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Integration tests against DynamoDB Local, Amazon's engine, running in this JVM. */
+class ItemStoreTests {
+
+	private static AmazonDynamoDBLocal local;
+
+	private static ItemStore store;
+
+	private static Tables tables;
+
+	@BeforeAll
+	static void start() {
+		local = DynamoDBEmbedded.create(true);
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true, "music",
+				"user", Duration.ofSeconds(2), Duration.ofSeconds(1));
+		tables = new Tables(local.dynamoDbClient(), properties);
+		tables.afterPropertiesSet();
+		store = new ItemStore(local.dynamoDbClient(), tables);
+	}
+
+	@AfterAll
+	static void stop() {
+		local.shutdown();
+	}
+
+	@Test
+	void createsTheTablesOnceAndIsReady() {
+		tables.afterPropertiesSet();
+		assertThat(tables.ready()).isTrue();
+		assertThat(local.dynamoDbClient().listTables().tableNames()).contains("music", "user");
+	}
+
+	@Test
+	void storesReadsUpdatesAndDeletes() {
+		String id = "22e47f97-11ca-4c3c-8e77-f3068fddaf6e";
+		store.putNew(ObjectType.MUSIC, id, Map.of("Artist", "Sini Sabotage", "SongTitle", "Mun Planeeta"));
+		assertThat(store.get(ObjectType.MUSIC, id)).contains(
+				Map.of("music_id", id, "Artist", "Sini Sabotage", "SongTitle", "Mun Planeeta"));
+		assertThat(store.update(ObjectType.MUSIC, id, Map.of("SongTitle", "Mun planeeta"))).isTrue();
+		assertThat(store.get(ObjectType.MUSIC, id).orElseThrow()).containsEntry("SongTitle", "Mun planeeta")
+			.containsEntry("Artist", "Sini Sabotage");
+		assertThat(store.delete(ObjectType.MUSIC, id)).isTrue();
+		assertThat(store.get(ObjectType.MUSIC, id)).isEmpty();
+		assertThat(store.delete(ObjectType.MUSIC, id)).isFalse();
+		assertThat(store.update(ObjectType.MUSIC, id, Map.of("SongTitle", "x"))).isFalse();
+		assertThat(store.get(ObjectType.MUSIC, id)).as("an update of a missing item must not create it").isEmpty();
+	}
+
+	@Test
+	void putNewNeverOverwrites() {
+		String id = "0894ddc7-0c84-4f13-a037-ddcaa1134ec8";
+		store.putNew(ObjectType.MUSIC, id, Map.of("Artist", "Carla Bley Trio", "SongTitle", "Utviklingssang"));
+		assertThatThrownBy(() -> store.putNew(ObjectType.MUSIC, id, Map.of("Artist", "x", "SongTitle", "y")))
+			.isInstanceOf(RuntimeException.class);
+		assertThat(store.get(ObjectType.MUSIC, id).orElseThrow()).containsEntry("Artist", "Carla Bley Trio");
+	}
+
+	@Test
+	void loadSaysCreatedUnchangedUpdated() {
+		String id = "b66f61e7-4fad-402f-aaad-101e3e2522d3";
+		Map<String, String> george = Map.of("fname", "George", "lname", "Clinton", "email", "starchild@pfunk.org");
+		assertThat(store.load(ObjectType.USER, id, george)).isEqualTo(ItemStore.Outcome.CREATED);
+		assertThat(store.load(ObjectType.USER, id, george)).isEqualTo(ItemStore.Outcome.UNCHANGED);
+		assertThat(store.load(ObjectType.USER, id, Map.of("fname", "G", "lname", "Clinton", "email", "starchild@pfunk.org")))
+			.isEqualTo(ItemStore.Outcome.UPDATED);
+	}
+
+	@Test
+	void scansEveryItemExactlyOnceAcrossPages() {
+		Set<String> written = new HashSet<>();
+		for (int i = 0; i < 7; i++) {
+			String id = String.format("00000000-0000-4000-8000-%012d", i);
+			store.load(ObjectType.USER, id, Map.of("fname", "f" + i, "lname", "l", "email", "e@x"));
+			written.add(id);
+		}
+		Set<String> seen = new HashSet<>();
+		String next = null;
+		int pages = 0;
+		do {
+			ItemStore.Page page = store.scan(ObjectType.USER, 3, next);
+			page.items().forEach((item) -> assertThat(seen.add(item.get("user_id"))).isTrue());
+			next = page.next();
+			pages++;
+		}
+		while (next != null && pages < 20);
+		assertThat(seen).containsAll(written);
+		assertThat(pages).isGreaterThan(2);
+	}
+
+	@Test
+	void aMissingTableIsUnavailableAndNotReady() {
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, false, "nope",
+				"nope2", Duration.ofSeconds(2), Duration.ofSeconds(1));
+		Tables missing = new Tables(local.dynamoDbClient(), properties);
+		ItemStore broken = new ItemStore(local.dynamoDbClient(), missing);
+		assertThatThrownBy(() -> broken.get(ObjectType.MUSIC, "22e47f97-11ca-4c3c-8e77-f3068fddaf6e"))
+			.isInstanceOf(Unavailable.class)
+			.hasMessageContaining("nope");
+		assertThat(missing.ready()).isFalse();
+	}
+
+}
