@@ -28,13 +28,15 @@ public class ExerciseFunctions {
 	Supplier<Map<String, String>> checkCode(ExerciseProperties exercise) {
 		String code = UniqueCode.of(exercise.owner(), exercise.id());
 		log.info("Unique code: {}", code);
-		return () -> {
-			if (!EXPECTED_CODE.equals(code)) {
-				throw new IllegalStateException("Unique code " + code + " does not match the expected code "
-						+ EXPECTED_CODE + " (owner '" + exercise.owner() + "', exercise '" + exercise.id() + "')");
-			}
-			return Map.of();
-		};
+		return () -> compare(code, EXPECTED_CODE, exercise);
+	}
+
+	static Map<String, String> compare(String code, String expected, ExerciseProperties exercise) {
+		if (!expected.equals(code)) {
+			throw new IllegalStateException("Unique code " + code + " does not match the expected code " + expected
+					+ " (owner '" + exercise.owner() + "', exercise '" + exercise.id() + "')");
+		}
+		return Map.of();
 	}
 
 }
