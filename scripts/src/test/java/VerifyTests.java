@@ -1,0 +1,250 @@
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/**
+ * verify.java on a copy of the repository's GitOps tree: the clean tree passes, and a defect planted
+ * for each rule class is reported with exit code 1. Each test renders the overlays it needs once.
+ */
+class VerifyTests {
+
+    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path tree;
+
+    record Run(int code, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    @BeforeEach
+    void copyTree() throws IOException {
+        for (String dir : List.of("base", "overlays", "clusters", "scripts/data")) copy(REPO.resolve(dir), tree.resolve(dir));
+        for (String file : List.of("README.md", "scripts/kustomization.yaml", "scripts/loader.java")) {
+            if (Files.exists(REPO.resolve(file))) {
+                Files.createDirectories(tree.resolve(file).getParent());
+                Files.copy(REPO.resolve(file), tree.resolve(file));
+            }
+        }
+        // the pinned schemas and their installed packages are shared with the repository (installed once)
+        Files.createSymbolicLink(tree.resolve("scripts/verify"), REPO.resolve("scripts/verify"));
+    }
+
+    @AfterEach
+    void unlinkSchemas() throws IOException {
+        Files.deleteIfExists(tree.resolve("scripts/verify"));
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) return;
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                // a developer's real, git-ignored secret files stay out: the copy behaves like a fresh clone
+                if (p.getFileName().toString().endsWith(".env")) continue;
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    Run verify(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new verify());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of("--repo", tree.toString()));
+        all.addAll(List.of(args));
+        int code = cmd.execute(all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    void edit(String file, String from, String to) throws IOException {
+        Path p = tree.resolve(file);
+        String text = Files.readString(p);
+        assertThat(text).as("test setup: %s must contain %s", file, from).contains(from);
+        Files.writeString(p, text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
+    }
+
+    void write(String file, String text) throws IOException {
+        Files.createDirectories(tree.resolve(file).getParent());
+        Files.writeString(tree.resolve(file), text);
+    }
+
+    static void assertFinding(Run run, String file, String object, String field, String rule) {
+        assertThat(run.lines()).as(run.out + run.err)
+                .anySatisfy(l -> assertThat(l).startsWith(file + " · " + object + " · " + field + " · " + rule + " · "));
+    }
+
+    // ---------------------------------------------------------------- clean tree
+
+    @Test
+    void theRepositoryTreePasses() {
+        Run run = verify();
+        assertThat(run.code).as(run.out + run.err).isZero();
+        assertThat(run.lines()).as(run.err).hasSize(1);
+        assertThat(run.out).contains("0 findings").contains("overlays/minikube").contains("overlays/eks");
+    }
+
+    @Test
+    void jsonFormatListsTheFindings() throws IOException {
+        edit("base/s2/deployment.yaml", "          image: s2", "          imagee: s2");
+        Run run = verify("overlays/minikube", "--format", "json");
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.out).contains("\"units\" : [ \"overlays/minikube\" ]")
+                .contains("\"field\" : \"spec.template.spec.containers[0].imagee\"")
+                .contains("\"rule\" : \"schema/unknown-field\"");
+    }
+
+    @Test
+    void aFolderThatDoesNotExistIsAUsageError() {
+        Run run = verify("overlays/nowhere");
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.err).contains("overlays/nowhere is not a folder");
+    }
+
+    // ---------------------------------------------------------------- schema
+
+    @Test
+    void schemaCatchesUnknownFieldsWrongTypesMissingFieldsAndBadEnums() throws IOException {
+        edit("base/s2/deployment.yaml", "          image: s2", "          imagee: s2");
+        edit("base/db/deployment.yaml", "  revisionHistoryLimit: 3", "  revisionHistoryLimit: three");
+        edit("base/gateway/deployment.yaml", "            - name: http\n              containerPort: 8080",
+                "            - name: http\n              protocol: HTTP\n              containerPort: 8080");
+        edit("base/s1/networkpolicy.yaml", "  podSelector:", "  podSelectorr:");
+        edit("base/aws/table-music.yaml", "billingMode: PAY_PER_REQUEST", "billingMode: FREE");
+        edit("base/aws/table-user.yaml", "  tableName: user\n", "  tableName: user\n  billingModee: PAY_PER_REQUEST\n");
+        edit("base/aws/table-user.yaml", "      keyType: HASH\n", "");
+        Run run = verify();
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", "spec.template.spec.containers[0].imagee", "schema/unknown-field");
+        assertFinding(run, "base/db/deployment.yaml", "Deployment/db", "spec.revisionHistoryLimit", "schema/type");
+        assertFinding(run, "base/gateway/deployment.yaml", "Deployment/gateway", "spec.template.spec.containers[0].ports[0].protocol", "schema/enum");
+        assertFinding(run, "base/s1/networkpolicy.yaml", "NetworkPolicy/s1", "spec.podSelectorr", "schema/unknown-field");
+        assertFinding(run, "base/aws/table-music.yaml", "Table/music", "spec.billingMode", "schema/enum");
+        assertFinding(run, "base/aws/table-user.yaml", "Table/user", "spec.billingModee", "schema/unknown-field");
+        assertFinding(run, "base/aws/table-user.yaml", "Table/user", "spec.keySchema[0]", "schema/required");
+    }
+
+    @Test
+    void schemaNamesKindsItHasNoSchemaFor() throws IOException {
+        write("base/aws/queue.yaml", "apiVersion: sqs.services.k8s.aws/v1alpha1\nkind: Queue\nmetadata:\n  name: jobs\nspec:\n  queueName: jobs\n");
+        edit("base/aws/kustomization.yaml", "  - table-user.yaml", "  - table-user.yaml\n  - queue.yaml");
+        Run run = verify("overlays/eks");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "base/aws/queue.yaml", "Queue/jobs", "-", "schema/no-schema");
+    }
+
+    // ---------------------------------------------------------------- policy
+
+    @Test
+    void policyCatchesPodSecurityProbesResourcesImagesAndSecretsInGit() throws IOException {
+        edit("base/s1/deployment.yaml", "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true");
+        edit("base/s1/deployment.yaml", "        runAsNonRoot: true\n", "");
+        edit("base/s2/deployment.yaml", "              drop:\n                - ALL\n", "              drop:\n                - NET_RAW\n");
+        edit("base/gateway/deployment.yaml", "            - name: tmp\n              mountPath: /tmp\n", "");
+        edit("base/db/deployment.yaml", "          readinessProbe:\n            httpGet:\n              path: /api/v1/datastore/readiness\n              port: http\n            periodSeconds: 5\n            failureThreshold: 2\n", "");
+        edit("base/dynamodb-local/deployment.yaml", "            limits:\n              cpu: \"1\"\n              memory: 512Mi\n", "");
+        edit("base/dynamodb-local/deployment.yaml", "amazon/dynamodb-local:2.6.1", "amazon/dynamodb-local:latest");
+        edit("overlays/minikube/kustomization.yaml", "    newName: ghcr.io/example-org/s2\n    newTag: 0.1.0\n", "    newName: ghcr.io/example-org/s2\n");
+        edit("base/loader/job.yaml", "            - name: LOADER_URL\n", "            - name: ADMIN_TOKEN\n              value: s3cr3t\n            - name: LOADER_URL\n");
+        edit("overlays/minikube/db-dynamodb-local.patch.yaml", "  DB_CREATE_TABLES: \"true\"\n", "  DB_CREATE_TABLES: \"true\"\n  AWS_SECRET_ACCESS_KEY: abc\n");
+        write("base/namespace/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\nstringData:\n  password: hunter2\n");
+        edit("base/namespace/kustomization.yaml", "  - namespace.yaml", "  - namespace.yaml\n  - secret.yaml");
+        edit("base/gateway/deployment.yaml", "      automountServiceAccountToken: false\n", "");
+        Run run = verify("overlays/minikube");
+        assertThat(run.code).isEqualTo(1);
+        String c0 = "spec.template.spec.containers[0]";
+        assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", c0 + ".securityContext.allowPrivilegeEscalation", "pod-security");
+        assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", c0 + ".securityContext.runAsNonRoot", "pod-security");
+        assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", c0 + ".securityContext.capabilities.drop", "pod-security");
+        assertFinding(run, "base/gateway/deployment.yaml", "Deployment/gateway", c0 + ".volumeMounts", "read-only-root");
+        assertFinding(run, "base/gateway/deployment.yaml", "Deployment/gateway", "spec.template.spec.automountServiceAccountToken", "service-account-token");
+        assertFinding(run, "base/db/deployment.yaml", "Deployment/db", c0 + ".readinessProbe", "probes");
+        assertFinding(run, "base/dynamodb-local/deployment.yaml", "Deployment/dynamodb-local", c0 + ".resources.limits.memory", "resources");
+        assertFinding(run, "base/dynamodb-local/deployment.yaml", "Deployment/dynamodb-local", c0 + ".image", "image-pinned");
+        assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", c0 + ".image", "image-pinned");
+        assertFinding(run, "base/loader/job.yaml", "Job/loader", c0 + ".env.ADMIN_TOKEN", "secret-literal");
+        assertFinding(run, "base/db/configmap.yaml", "ConfigMap/db", "data.AWS_SECRET_ACCESS_KEY", "secret-literal");
+        assertFinding(run, "base/namespace/secret.yaml", "Secret/leaked", "data", "secret-in-git");
+        assertThat(run.out).doesNotContain("hunter2").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void policyHoldsEksToReplicasPdbsAndHpas() throws IOException {
+        edit("base/ha/kustomization.yaml", "  - poddisruptionbudget-s1.yaml\n", "");
+        edit("base/ha/poddisruptionbudget-gateway.yaml", "minAvailable: 1", "minAvailable: 2");
+        edit("base/ha/s2-replicas.patch.yaml", "- op: remove\n  path: /spec/replicas\n", "");
+        write("base/ha/db-replicas.patch.yaml", "- op: remove\n  path: /spec/replicas\n");
+        Run run = verify("overlays/eks");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "-", "high-availability");
+        assertFinding(run, "base/ha/poddisruptionbudget-gateway.yaml", "PodDisruptionBudget/gateway", "spec.minAvailable", "high-availability");
+        assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", "spec.replicas", "hpa");
+        assertFinding(run, "base/db/deployment.yaml", "Deployment/db", "spec.template.spec.topologySpreadConstraints", "high-availability");
+    }
+
+    // ---------------------------------------------------------------- cross-references
+
+    @Test
+    void referencesMustResolve() throws IOException {
+        edit("base/s1/service.yaml", "  selector:\n    app.kubernetes.io/name: s1", "  selector:\n    app.kubernetes.io/name: users");
+        edit("base/s2/service.yaml", "targetPort: http", "targetPort: web");
+        edit("base/db/deployment.yaml", "      serviceAccountName: db", "      serviceAccountName: datastore");
+        edit("base/db/deployment.yaml", "key: token", "key: tokn");
+        edit("base/s2/deployment.yaml", "            - configMapRef:\n                name: s2", "            - configMapRef:\n                name: music");
+        edit("base/gateway/deployment.yaml", "            httpGet:\n              path: /healthz\n              port: http\n            periodSeconds: 2",
+                "            httpGet:\n              path: /healthz\n              port: 8081\n            periodSeconds: 2");
+        edit("base/dynamodb-local/networkpolicy.yaml", "              app.kubernetes.io/name: db", "              app.kubernetes.io/name: datastore");
+        edit("base/s1/networkpolicy.yaml", "        - port: 30002", "        - port: 30003");
+        edit("base/loader/job.yaml", "            - name: scripts\n              mountPath", "            - name: script\n              mountPath");
+        Run run = verify("overlays/minikube");
+        assertThat(run.code).isEqualTo(1);
+        String c0 = "spec.template.spec.containers[0]";
+        assertFinding(run, "base/s1/service.yaml", "Service/s1", "spec.selector", "reference");
+        assertFinding(run, "base/s2/service.yaml", "Service/s2", "spec.ports[0].targetPort", "reference");
+        assertFinding(run, "base/db/deployment.yaml", "Deployment/db", "spec.template.spec.serviceAccountName", "reference");
+        assertFinding(run, "base/db/deployment.yaml", "Deployment/db", c0 + ".env.DB_LOADER_TOKEN", "reference");
+        assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", c0 + ".envFrom[0].configMapRef", "reference");
+        assertFinding(run, "base/gateway/deployment.yaml", "Deployment/gateway", c0 + ".startupProbe.httpGet.port", "reference");
+        assertFinding(run, "base/dynamodb-local/networkpolicy.yaml", "NetworkPolicy/dynamodb-local", "spec.ingress[0].from[0].podSelector", "reference");
+        assertFinding(run, "base/s1/networkpolicy.yaml", "NetworkPolicy/s1", "spec.egress[0].ports[0].port", "reference");
+        assertFinding(run, "base/loader/job.yaml", "Job/loader", c0 + ".volumeMounts", "reference");
+    }
+
+    @Test
+    void aSecretWithoutItsExampleFileCannotBeChecked() throws IOException {
+        Files.delete(tree.resolve("overlays/minikube/secrets/auth-key.env.example"));
+        Run run = verify("overlays/minikube");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "overlays/minikube/secrets/kustomization.yaml", "-", "secretGenerator", "render");
+        // and without that Secret the mounts of s1 and s2 point at nothing
+        assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "spec.template.spec.volumes[1].secret", "reference");
+    }
+
+    @Test
+    void aKustomizationThatDoesNotRenderIsAFinding() throws IOException {
+        edit("overlays/minikube/kustomization.yaml", "  - path: gateway-nodeport.patch.yaml", "  - path: gateway-nodeports.patch.yaml");
+        Run run = verify("overlays/minikube");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "overlays/minikube/kustomization.yaml", "-", "-", "render");
+    }
+}
