@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-api:2.0.17
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS software.amazon.awssdk:bom:2.54.15@pom
 //DEPS software.amazon.awssdk:eks:2.50.2
 //DEPS software.amazon.awssdk:ec2:2.54.15
@@ -53,7 +55,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,17 +77,19 @@ import java.util.function.BooleanSupplier;
             "--down/--up scale the app's nodegroup to 0 nodes and back; the size before --down is kept in the",
             "nodegroup's tags music-gitops/previous-desired and music-gitops/previous-min."},
         footer = {"", "Examples:",
-            "  jbang scripts/cost.java                      # what runs in $AWS_REGION and what it costs",
-            "  jbang scripts/cost.java --max-hourly 0.50    # exit 3 when the estimate is over $0.50/h (scheduled check)",
-            "  jbang scripts/cost.java --down --yes         # stop paying for nodes overnight; --up brings them back",
+            "  jbang scripts/cost.java                    # what runs in $AWS_REGION, its cost",
+            "  jbang scripts/cost.java --max-hourly 0.50  # exit 3 when over $0.50 per hour",
+            "  jbang scripts/cost.java --down --yes       # 0 nodes overnight; --up restores",
             "  jbang scripts/cost.java --prices my-prices.json --json",
             "", "Prices file (JSON; keys for the region in use, or per region):",
             "  {\"ec2.t3.medium.hour\": 0.0416, \"eu-west-1\": {\"nat.hour\": 0.048}}",
-            "  keys: eks.cluster.hour, ec2.<type>.hour, nat.hour, elb.application|network|gateway|classic.hour,",
-            "        ebs.<gp3|gp2|io1|io2|st1|sc1|standard>.gb-month, dynamodb.storage.gb-month, dynamodb.rcu.hour,",
-            "        dynamodb.wcu.hour, ipv4.hour",
-            "", "Exit codes: 0 ok, 1 failure (no credentials, AWS not reachable), 2 usage error or --down/--up refused,",
-            "            3 the estimate is over --max-hourly."})
+            "  keys: eks.cluster.hour, ec2.<type>.hour, nat.hour, ipv4.hour,",
+            "        elb.<application|network|gateway|classic>.hour,",
+            "        ebs.<gp3|gp2|io1|io2|st1|sc1|standard>.gb-month,",
+            "        dynamodb.storage.gb-month, dynamodb.rcu.hour, dynamodb.wcu.hour",
+            "", "Exit codes: 0 ok; 1 failure (no credentials, AWS not reachable, a --down/--up",
+            "answered no); 2 usage error, or --down/--up without --yes and no terminal;",
+            "3 the estimate is over --max-hourly."})
 public class cost implements Callable<Integer> {
 
     @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: AWS_REGION or the profile's region).")
@@ -627,11 +630,10 @@ public class cost implements Callable<Integer> {
                 if (root == null || !root.isObject()) {
                     throw new IllegalArgumentException("it must hold a JSON object of price keys to US dollars.");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : root.properties()) {
                     if (e.getValue().isObject()) {
                         if (e.getKey().equals(region)) {
-                            e.getValue().fields().forEachRemaining(r -> p.file.put(r.getKey(), number(r.getKey(), r.getValue())));
+                            e.getValue().properties().forEach(r -> p.file.put(r.getKey(), number(r.getKey(), r.getValue())));
                         }
                     } else {
                         p.file.put(e.getKey(), number(e.getKey(), e.getValue()));

@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-api:2.0.17
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS io.fabric8:kubernetes-client:7.8.0
 //SOURCES lib/Components.java
 //SOURCES lib/KubeAccess.java
@@ -57,10 +59,11 @@ import java.util.stream.Stream;
             "log files with --local). A log line and the stack trace under it are kept together: --grep and",
             "--errors match the whole block. Components: s1|users, s2|music, db|datastore, loader, gateway."},
         footer = {"", "Examples:",
-            "  jbang scripts/logs.java s2 --errors          # the s2 stack traces and its 'Unique code:' line",
-            "  jbang scripts/logs.java music -f --since 10m  # follow s2 through a rollout",
-            "  jbang scripts/logs.java db --local --tail 50  # the local stack (jbang scripts/dev.java)",
-            "", "Exit codes: 0 logs printed, 1 no such pods / cluster not reachable / no local log, 2 usage error."})
+            "  jbang scripts/logs.java s2 --errors          # stack traces + 'Unique code:'",
+            "  jbang scripts/logs.java music -f --since 10m # follow s2 through a rollout",
+            "  jbang scripts/logs.java db --local --tail 50 # the local stack (dev.java)",
+            "", "Exit codes: 0 logs printed; 1 no such pods, cluster not reachable or no",
+            "local log; 2 usage error."})
 public class logs implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "COMPONENT", description = "s1|users, s2|music, db|datastore, loader or gateway.")
@@ -197,7 +200,8 @@ public class logs implements Callable<Integer> {
         try {
             access = KubeAccess.open(kubeconfig, context, namespace);
         } catch (RuntimeException e) {
-            err.println("Cannot read the Kubernetes configuration (" + e.getMessage() + "): check $KUBECONFIG or ~/.kube/config, or pass --kubeconfig.");
+            err.println("No usable Kubernetes configuration: " + e.getMessage()
+                    + "; start a cluster (minikube start) or run `aws eks update-kubeconfig`, or pass --kubeconfig (or --local for the local stack).");
             return 1;
         }
         try (KubernetesClient client = access.client()) {

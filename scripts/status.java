@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-api:2.0.17
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS io.fabric8:kubernetes-client:7.8.0
 //DEPS software.amazon.awssdk:bom:2.54.15@pom
 //DEPS software.amazon.awssdk:dynamodb:2.54.15
@@ -48,10 +50,11 @@ import java.util.concurrent.Callable;
             "the Argo CD Applications with sync and health status, the entry point's address, and the DynamoDB tables.",
             "Shows whatever part is reachable and says which part is not."},
         footer = {"", "Examples:",
-            "  jbang scripts/status.java                        # current kube context, namespace music, AWS_REGION",
-            "  jbang scripts/status.java --context minikube --dynamodb-endpoint-url http://localhost:8000",
-            "", "Exit codes: 0 every part answered, 1 a part could not be reached or read (the rest is still shown),",
-            "            2 usage error."})
+            "  jbang scripts/status.java                # current context, namespace music",
+            "  jbang scripts/status.java --context minikube --no-aws",
+            "  jbang scripts/status.java --dynamodb-endpoint-url http://localhost:8000",
+            "", "Exit codes: 0 every part answered; 1 a part could not be reached or read",
+            "(the rest is still shown); 2 usage error."})
 public class status implements Callable<Integer> {
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The app's namespace (default: the context's, or music when it has none or 'default').")
@@ -123,8 +126,8 @@ public class status implements Callable<Integer> {
         try {
             access = KubeAccess.open(kubeconfig, context, namespace);
         } catch (RuntimeException e) {
-            out.println("Kubernetes: no usable configuration (" + e.getMessage() + ")");
-            problems.add("Kubernetes: cannot read the kubeconfig: check $KUBECONFIG or ~/.kube/config, or pass --kubeconfig.");
+            out.println("Kubernetes: no usable configuration: " + e.getMessage());
+            problems.add("Kubernetes: start a cluster (minikube start) or run `aws eks update-kubeconfig`, or pass --kubeconfig.");
             return;
         }
         out.println("Kubernetes: context '" + access.context() + "', server " + access.server() + ", namespace " + access.namespace());

@@ -20,6 +20,8 @@ import javax.net.ssl.SSLException;
  */
 public final class KubeAccess {
 
+    private static final String SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
     private final Config config;
     private final String namespace;
 
@@ -34,6 +36,15 @@ public final class KubeAccess {
      * else {@link Components#NAMESPACE} (also when the context says {@code default}).
      */
     public static KubeAccess open(String kubeconfig, String context, String namespace) {
+        if (kubeconfig != null && !new File(kubeconfig).isFile()) {
+            throw new IllegalArgumentException("the kubeconfig file " + kubeconfig + " does not exist");
+        }
+        if (kubeconfig == null && Config.getKubeconfigFilenames().stream().noneMatch(f -> new File(f).isFile())
+                && !new File(SERVICE_ACCOUNT_TOKEN).isFile() && System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) == null
+                && System.getenv("KUBERNETES_MASTER") == null) {
+            throw new IllegalArgumentException("no kubeconfig found (" + String.join(", ", Config.getKubeconfigFilenames())
+                    + ") and not running inside a cluster");
+        }
         Config config = kubeconfig != null
                 ? Config.fromKubeconfig(context, new File(kubeconfig))
                 : Config.autoConfigure(context);
@@ -64,7 +75,7 @@ public final class KubeAccess {
         if (config.getCurrentContext() != null && config.getCurrentContext().getName() != null) {
             return config.getCurrentContext().getName();
         }
-        return new File("/var/run/secrets/kubernetes.io/serviceaccount/token").exists() ? "(in-cluster)" : "(none)";
+        return new File(SERVICE_ACCOUNT_TOKEN).exists() ? "(in-cluster)" : "(none)";
     }
 
     public String server() {

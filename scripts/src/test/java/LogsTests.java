@@ -312,6 +312,16 @@ class LogsTests {
     }
 
     @Test
+    void missingKubeconfigSaysWhatToDo() {
+        Run r = run(new logs(), "s2", "--kubeconfig", tmp.resolve("nope.yaml").toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("No usable Kubernetes configuration: the kubeconfig file " + tmp.resolve("nope.yaml")
+                + " does not exist; start a cluster (minikube start) or run `aws eks update-kubeconfig`, or pass --kubeconfig"
+                + " (or --local for the local stack).");
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertThat(logs("nosuch").exit()).isEqualTo(2);
         assertThat(logs("nosuch").err()).contains("Unknown component 'nosuch': use one of s1|users, s2|music, db|datastore, loader, gateway.");
