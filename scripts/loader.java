@@ -110,6 +110,9 @@ public class loader implements Callable<Integer> {
             description = "Keep retrying an unreachable or busy db/DynamoDB this long, then give up [LOADER_MAX_WAIT] (default: ${DEFAULT-VALUE})")
     int maxWaitSeconds;
 
+    @Option(names = "--no-progress", description = "Never show progress (it shows only on a terminal anyway)")
+    boolean noProgress;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new loader()).execute(args));
     }
@@ -145,7 +148,7 @@ public class loader implements Callable<Integer> {
             out.println("loading " + count(rows, Kind.USER) + " users and " + count(rows, Kind.MUSIC) + " songs into "
                     + target.describe());
             out.flush();
-            Progress progress = new Progress(err, rows.size(), terminal());
+            Progress progress = new Progress(err, rows.size(), !noProgress && terminal());
             int done = 0;
             try {
                 for (Row row : rows) {
