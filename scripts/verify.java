@@ -7,6 +7,7 @@
 //SOURCES lib/VerifySchema.java
 //SOURCES lib/VerifyPolicy.java
 //SOURCES lib/VerifyRefs.java
+//SOURCES lib/VerifyArgo.java
 //DESCRIPTION Check the Kustomize and Argo CD manifests offline before you push: jbang scripts/verify.java
 
 import java.io.PrintWriter;
@@ -99,6 +100,7 @@ public class verify implements Callable<Integer> {
             for (VerifyTree.Unit u : units) {
                 findings.addAll(new VerifyPolicy().check(u));
                 findings.addAll(new VerifyRefs().check(u));
+                findings.addAll(new VerifyArgo(tree, units).check(u));
             }
         } catch (VerifyTree.ToolMissing e) {
             err.println("verify: " + e.getMessage());

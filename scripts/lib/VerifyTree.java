@@ -74,7 +74,7 @@ public final class VerifyTree {
 
     private final Path repo;
     private final List<String> kustomize;
-    private final Map<String, String> sources;
+    private final Map<String, List<String>> sources;
 
     public VerifyTree(Path repo) {
         this.repo = repo;
@@ -256,8 +256,8 @@ public final class VerifyTree {
 
     // ---------------------------------------------------------------- source files of rendered objects
 
-    private static Map<String, String> indexSources(Path repo) {
-        Map<String, String> index = new LinkedHashMap<>();
+    private static Map<String, List<String>> indexSources(Path repo) {
+        Map<String, List<String>> index = new LinkedHashMap<>();
         for (String root : List.of("base", "overlays", "clusters")) {
             Path start = repo.resolve(root);
             if (!Files.isDirectory(start)) continue;
@@ -271,7 +271,7 @@ public final class VerifyTree {
                             try {
                                 for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(file))) {
                                     if (doc instanceof Map<?, ?> m && m.get("kind") != null && m.get("metadata") instanceof Map<?, ?> md) {
-                                        index.putIfAbsent(m.get("kind") + "/" + md.get("name"), repo.relativize(file).toString().replace('\\', '/'));
+                                        index.computeIfAbsent(m.get("kind") + "/" + md.get("name"), k -> new ArrayList<>()).add(repo.relativize(file).toString().replace('\\', '/'));
                                     }
                                 }
                             } catch (IOException | RuntimeException e) {
@@ -288,10 +288,15 @@ public final class VerifyTree {
         return index;
     }
 
+    /** The file an object most likely comes from: one under the rendered folder, else its unit, else base/. */
     private String sourceOf(Resource r, String render) {
-        String hit = sources.get(r.id());
-        if (hit == null && r.name() != null) hit = sources.get(r.kind() + "/" + r.name().replaceAll("-[a-z0-9]{10}$", ""));
-        return hit != null ? hit : render + "/kustomization.yaml";
+        List<String> hits = sources.get(r.id());
+        if (hits == null && r.name() != null) hits = sources.get(r.kind() + "/" + r.name().replaceAll("-[a-z0-9]{10}$", ""));
+        if (hits == null) return render + "/kustomization.yaml";
+        for (String prefix : List.of(render + "/", unitOf(render) + "/", "base/")) {
+            for (String h : hits) if (h.startsWith(prefix)) return h;
+        }
+        return hits.get(0);
     }
 
     // ---------------------------------------------------------------- workloads

@@ -247,4 +247,43 @@ class VerifyTests {
         assertThat(run.code).isEqualTo(1);
         assertFinding(run, "overlays/minikube/kustomization.yaml", "-", "-", "render");
     }
+
+    // ---------------------------------------------------------------- Argo CD
+
+    @Test
+    void argoApplicationsProjectsChartsAndTheBootstrapReleaseAreChecked() throws IOException {
+        edit("clusters/minikube/application-music.yaml", "path: overlays/minikube", "path: overlays/minikub");
+        edit("clusters/minikube/application-argocd.yaml", "project: platform", "project: default");
+        edit("clusters/eks/application-metrics-server.yaml", "targetRevision: 3.13.0", "targetRevision: 3.x");
+        edit("clusters/minikube/appproject-platform.yaml", "      namespace: argocd", "      namespace: '*'");
+        edit("clusters/eks/appproject-music.yaml", "    - group: dynamodb.services.k8s.aws\n      kind: Table\n", "");
+        edit("clusters/eks/application-root.yaml", "      selfHeal: true\n", "");
+        edit("clusters/README.md", "--version 10.3.3 --namespace argocd", "--version 10.3.2 --namespace argocd");
+        Run run = verify("clusters/minikube", "clusters/eks");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "clusters/minikube/application-music.yaml", "Application/music", "spec.source.path", "argo-path");
+        assertFinding(run, "clusters/minikube/application-argocd.yaml", "Application/argocd", "spec.project", "argo-project");
+        assertFinding(run, "clusters/eks/application-metrics-server.yaml", "Application/metrics-server", "spec.source.targetRevision", "argo-pinned");
+        assertFinding(run, "clusters/minikube/appproject-platform.yaml", "AppProject/platform", "spec.destinations[0]", "argo-project");
+        assertFinding(run, "clusters/eks/application-music.yaml", "Application/music", "spec.source.path", "argo-project");
+        assertFinding(run, "clusters/eks/application-root.yaml", "Application/root", "spec.syncPolicy.automated", "argo-sync");
+        assertFinding(run, "clusters/eks/application-argocd.yaml", "Application/argocd", "spec.source.targetRevision", "argo-release");
+        assertThat(run.out).contains("renders Table (group 'dynamodb.services.k8s.aws'), which AppProject music does not allow")
+                .contains("the bootstrap command in clusters/README.md installs chart 10.3.2");
+    }
+
+    @Test
+    void argoHooksAndWavesMustBeWellFormedAndOrdered() throws IOException {
+        edit("base/loader/job.yaml", "    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\n", "");
+        edit("base/dynamodb-local/kustomization.yaml", "argocd.argoproj.io/sync-wave: \"0\"", "argocd.argoproj.io/sync-wave: first");
+        // db's Deployment before the ConfigMap it reads
+        edit("base/kustomization.yaml", "      name: db\n    patch: |-\n      apiVersion: v1\n      kind: Any\n      metadata:\n        name: any\n        annotations:\n          argocd.argoproj.io/sync-wave: \"1\"",
+                "      name: db\n    patch: |-\n      apiVersion: v1\n      kind: Any\n      metadata:\n        name: any\n        annotations:\n          argocd.argoproj.io/sync-wave: \"-2\"");
+        Run run = verify("overlays/minikube");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "base/loader/job.yaml", "Job/loader", "metadata.annotations.argocd.argoproj.io/hook-delete-policy", "argo-hook");
+        assertFinding(run, "base/dynamodb-local/deployment.yaml", "Deployment/dynamodb-local", "metadata.annotations.argocd.argoproj.io/sync-wave", "argo-wave");
+        assertThat(run.lines()).anySatisfy(l -> assertThat(l).startsWith("base/db/deployment.yaml · Deployment/db · metadata.annotations.argocd.argoproj.io/sync-wave · argo-wave · ")
+                .contains("ConfigMap/db (wave -1)"));
+    }
 }
