@@ -75,10 +75,10 @@ in_registry() { # <repository> <tag>
     "http://$registry/v2/$1/manifests/$2"
 }
 declare -A refs
-build_image() { # <name> [parent name]: builds scripts/e2e/images/<name> unless the registry has it
+build_image() { # <name> [parent name] [more recipe text]: builds scripts/e2e/images/<name> unless the registry has it
   local name="$1" parent="${2:-}" parent_ref="" tag ref work started
   [ -n "$parent" ] && parent_ref="${refs[$parent]}"
-  tag="$(recipe_hash "$here/images/$name" "$parent_ref")"
+  tag="$(recipe_hash "$here/images/$name" "$parent_ref${3:-}")"
   ref="$registry/e2e/$name:$tag"
   refs[$name]="$ref"
   if [ "${E2E_REBUILD:-}" != 1 ] && in_registry "e2e/$name" "$tag"; then
@@ -101,6 +101,8 @@ build_image() { # <name> [parent name]: builds scripts/e2e/images/<name> unless 
 build_image jre
 build_image dynamodb-local jre
 build_image gateway
+# the loader image holds the dependencies of scripts/loader.java: its //DEPS lines are part of the recipe
+build_image loader "" "$(grep '^//DEPS' "$repo/scripts/loader.java")"
 
 echo "E2E_REGISTRY=$registry"
 echo "E2E_REGISTRY_PID=$registry_pid"
