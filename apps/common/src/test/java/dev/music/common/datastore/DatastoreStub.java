@@ -35,6 +35,8 @@ public final class DatastoreStub implements AutoCloseable {
 
 	private volatile int failWith;
 
+	private volatile long delayMillis;
+
 	private HttpServer server;
 
 	private int port;
@@ -54,6 +56,11 @@ public final class DatastoreStub implements AutoCloseable {
 	/** Requests received so far. */
 	public int requests() {
 		return this.requests.get();
+	}
+
+	/** Wait this long before answering each request, to keep callers' requests in flight. */
+	public void delay(long millis) {
+		this.delayMillis = millis;
 	}
 
 	/** Answer every request with this status (0: behave normally). */
@@ -95,12 +102,21 @@ public final class DatastoreStub implements AutoCloseable {
 		}
 		this.port = this.server.getAddress().getPort();
 		this.server.createContext("/api/v1/datastore/", this::handle);
+		this.server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
 		this.server.start();
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
 		this.requests.incrementAndGet();
 		try (exchange) {
+			if (this.delayMillis > 0) {
+				try {
+					Thread.sleep(this.delayMillis);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 			if (this.failWith != 0) {
 				send(exchange, this.failWith, Map.of("error", "stub failure"));
 				return;

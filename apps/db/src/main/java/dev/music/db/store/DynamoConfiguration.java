@@ -82,14 +82,17 @@ public class DynamoConfiguration {
 
 	/**
 	 * DynamoDB Local needs a signed request but ignores who signed it. Real credentials are used when the
-	 * default chain has some; otherwise a fixed placeholder that is not a key to anything.
+	 * default chain has some; otherwise a fixed placeholder that is not a key to anything (DynamoDB Local 2.x
+	 * accepts only letters and digits in the key id).
 	 */
 	private static AwsCredentialsProvider localCredentials() {
 		return AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
-				StaticCredentialsProvider.create(AwsBasicCredentials.create("dynamodb-local", "dynamodb-local")));
+				StaticCredentialsProvider.create(AwsBasicCredentials.create("dynamodblocal", "dynamodblocal")));
 	}
 
 	private static AmazonDynamoDBLocal embedded(DynamoProperties properties) {
+		// The Boolean of DynamoDBEmbedded.create is "disable telemetry": DynamoDB Local 2.x otherwise reports
+		// its start-up to AWS. db sends nothing anywhere but to DynamoDB.
 		AmazonDynamoDBLocal local;
 		if (properties.inMemory()) {
 			local = DynamoDBEmbedded.create(true);
@@ -102,7 +105,7 @@ public class DynamoConfiguration {
 			catch (java.io.IOException ex) {
 				throw new DynamoStartupException("-", properties, "cannot create data folder " + dir, ex);
 			}
-			local = DynamoDBEmbedded.create(dir.toFile(), false);
+			local = DynamoDBEmbedded.create(dir.resolve("dynamodb-local.db").toFile(), true);
 		}
 		log.info("DynamoDB: {}", properties.describeEndpoint());
 		return local;

@@ -69,12 +69,23 @@ public class ItemStore {
 		return new Page(items, next);
 	}
 
-	/** Stores a new item; the id must not exist yet. */
+	/**
+	 * Stores a new item; the id must not exist yet. When the SDK retries an attempt whose first try was applied
+	 * but whose answer was lost, the condition fails on our own item: that is success, not a conflict.
+	 */
 	public void putNew(ObjectType type, String id, Map<String, String> fields) {
-		call(type, () -> this.dynamo.putItem((r) -> r.tableName(this.tables.name(type))
-			.item(attributes(type, id, fields))
-			.conditionExpression("attribute_not_exists(#k)")
-			.expressionAttributeNames(Map.of("#k", type.keyName()))));
+		Map<String, AttributeValue> item = attributes(type, id, fields);
+		try {
+			call(type, () -> this.dynamo.putItem((r) -> r.tableName(this.tables.name(type))
+				.item(item)
+				.conditionExpression("attribute_not_exists(#k)")
+				.expressionAttributeNames(Map.of("#k", type.keyName()))));
+		}
+		catch (ConditionalCheckFailedException ex) {
+			if (!get(type, id).equals(Optional.of(plain(type, item)))) {
+				throw new IllegalStateException("item " + id + " already exists in " + this.tables.name(type), ex);
+			}
+		}
 	}
 
 	/** Sets the given fields of an existing item; {@code false} when there is none. */

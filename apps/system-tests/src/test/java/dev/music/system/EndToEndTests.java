@@ -1,0 +1,94 @@
+package dev.music.system;
+
+import java.nio.file.Path;
+import java.util.Base64;
+
+import dev.music.common.web.HttpCalls;
+import dev.music.common.web.HttpCalls.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** s1 and s2 over the real db over DynamoDB Local (embedded in db), all as separate processes. */
+class EndToEndTests {
+
+	static ServiceProcess db;
+
+	static ServiceProcess s1;
+
+	static ServiceProcess s2;
+
+	@BeforeAll
+	static void start() throws Exception {
+		Path key = AppProcesses.keyFile();
+		int dbPort = ServiceProcess.freePort();
+		db = ServiceProcess.service("db", dbPort, "/api/v1/datastore",
+				AppProcesses.db(ServiceProcess.WORK.resolve("e2e-data-" + dbPort), null)).start();
+		s1 = ServiceProcess.service("s1", ServiceProcess.freePort(), "/api/v1/user", AppProcesses.caller(dbPort, key)).start();
+		s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music", AppProcesses.caller(dbPort, key))
+			.start();
+		db.awaitReady(AppProcesses.START);
+		s1.awaitReady(AppProcesses.START);
+		s2.awaitReady(AppProcesses.START);
+	}
+
+	@AfterAll
+	static void stop() throws Exception {
+		for (ServiceProcess process : new ServiceProcess[] { s2, s1, db }) {
+			if (process != null) {
+				process.close();
+			}
+		}
+	}
+
+	@Test
+	void aUserLogsInAndManagesSongsThroughTheRealDatastore() throws Exception {
+		HttpCalls users = new HttpCalls(s1.port());
+		HttpCalls music = new HttpCalls(s2.port());
+		HttpCalls datastore = new HttpCalls(db.port());
+
+		Answer loaded = datastore.send("POST", "/api/v1/datastore/load",
+				"{\"objtype\":\"music\",\"uuid\":\"6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea\",\"Artist\":\"Taylor Swift\",\"SongTitle\":\"The Last Great American Dynasty\"}",
+				"Authorization", "Basic " + Base64.getEncoder().encodeToString(("svc-loader:" + AppProcesses.LOADER_TOKEN).getBytes()));
+		assertThat(loaded.status()).isEqualTo(200);
+
+		String userId = users.send("POST", "/api/v1/user/", "{\"fname\":\"Louis\",\"lname\":\"Armstrong\",\"email\":\"satchmo@nola.gov\"}")
+			.json().path("user_id").asString();
+		Answer login = users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + userId + "\"}");
+		assertThat(login.status()).isEqualTo(200);
+		String[] auth = { "Authorization", "Bearer " + login.body() };
+
+		assertThat(users.get("/api/v1/user/" + userId, auth).json().path("Items").get(0).path("email").asString())
+			.isEqualTo("satchmo@nola.gov");
+		Answer song = music.get("/api/v1/music/6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea", auth);
+		assertThat(song.status()).isEqualTo(200);
+		assertThat(song.json().path("Items").get(0).path("Artist").asString()).isEqualTo("Taylor Swift");
+
+		String created = music.send("POST", "/api/v1/music/", "{\"Artist\":\"William Prince\",\"SongTitle\":\"Reliever\"}", auth)
+			.json().path("music_id").asString();
+		assertThat(datastore.get("/api/v1/datastore/read?objtype=music&objkey=" + created).body()).contains("Reliever");
+		assertThat(music.get("/api/v1/music/?limit=100", auth).json().path("Count").asInt()).isGreaterThanOrEqualTo(2);
+		assertThat(music.send("DELETE", "/api/v1/music/" + created, null, auth).status()).isEqualTo(200);
+		assertThat(music.get("/api/v1/music/" + created, auth).status()).isEqualTo(404);
+		assertThat(music.get("/api/v1/music/" + created, "Authorization", "Bearer not-a-token").status()).isEqualTo(401);
+	}
+
+	@Test
+	void theFindTheBugFlowShowsTheCodeAndTheStackTraceInTheLog() throws Exception {
+		HttpCalls users = new HttpCalls(s1.port());
+		String userId = users.send("POST", "/api/v1/user/", "{\"fname\":\"Leon\",\"lname\":\"Beiderbecke\",\"email\":\"bix@aa.org\"}")
+			.json().path("user_id").asString();
+		String token = users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + userId + "\"}").body();
+		Answer test = new HttpCalls(s2.port()).get("/api/v1/music/test", "Authorization", "Bearer " + token);
+		assertThat(test.status()).isEqualTo(500);
+		String requestId = test.json().path("request_id").asString();
+		Thread.sleep(200);
+		String log = s2.log();
+		assertThat(ServiceProcess.lines(log, "Unique code: ")).hasSize(1);
+		assertThat(log).contains("[" + requestId + "]").contains("at dev.music.s2.exercise.ExerciseFunctions");
+		assertThat(ServiceProcess.lines(log, "GET /api/v1/music/test 500")).hasSize(1);
+	}
+
+}
