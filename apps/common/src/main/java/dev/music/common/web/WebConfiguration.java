@@ -1,6 +1,9 @@
 package dev.music.common.web;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cloud.function.context.FunctionCatalog;
@@ -27,6 +30,13 @@ public class WebConfiguration {
 	@Bean
 	Functions functions(FunctionCatalog catalog) {
 		return new Functions(catalog);
+	}
+
+	@Bean
+	BuildInfoMetric buildInfoMetric(ObjectProvider<BuildProperties> build,
+			@Value("${IMAGE_TAG:dev}") String imageTag) {
+		BuildProperties properties = build.getIfAvailable();
+		return new BuildInfoMetric((properties != null) ? properties.getVersion() : "unknown", imageTag);
 	}
 
 }

@@ -43,20 +43,23 @@ public class ItemStore {
 
 	private final Tables tables;
 
-	ItemStore(DynamoDbClient dynamo, Tables tables) {
+	private final DynamoMetrics metrics;
+
+	ItemStore(DynamoDbClient dynamo, Tables tables, DynamoMetrics metrics) {
 		this.dynamo = dynamo;
 		this.tables = tables;
+		this.metrics = metrics;
 	}
 
 	public Optional<Map<String, String>> get(ObjectType type, String id) {
-		Map<String, AttributeValue> item = call(type, () -> this.dynamo
+		Map<String, AttributeValue> item = call(type, "GetItem", () -> this.dynamo
 			.getItem((r) -> r.tableName(this.tables.name(type)).key(key(type, id)).consistentRead(true))
 			.item());
 		return (item == null || item.isEmpty()) ? Optional.empty() : Optional.of(plain(type, item));
 	}
 
 	public Page scan(ObjectType type, int limit, String after) {
-		ScanResponse response = call(type, () -> this.dynamo.scan((r) -> {
+		ScanResponse response = call(type, "Scan", () -> this.dynamo.scan((r) -> {
 			r.tableName(this.tables.name(type)).limit(limit);
 			if (after != null) {
 				r.exclusiveStartKey(key(type, after));
@@ -76,7 +79,7 @@ public class ItemStore {
 	public void putNew(ObjectType type, String id, Map<String, String> fields) {
 		Map<String, AttributeValue> item = attributes(type, id, fields);
 		try {
-			call(type, () -> this.dynamo.putItem((r) -> r.tableName(this.tables.name(type))
+			call(type, "PutItem", () -> this.dynamo.putItem((r) -> r.tableName(this.tables.name(type))
 				.item(item)
 				.conditionExpression("attribute_not_exists(#k)")
 				.expressionAttributeNames(Map.of("#k", type.keyName()))));
@@ -102,7 +105,7 @@ public class ItemStore {
 			i++;
 		}
 		try {
-			call(type, () -> this.dynamo.updateItem((r) -> r.tableName(this.tables.name(type))
+			call(type, "UpdateItem", () -> this.dynamo.updateItem((r) -> r.tableName(this.tables.name(type))
 				.key(key(type, id))
 				.updateExpression("SET " + String.join(", ", sets))
 				.conditionExpression("attribute_exists(#k)")
@@ -117,7 +120,7 @@ public class ItemStore {
 
 	/** {@code false} when there was no such item. */
 	public boolean delete(ObjectType type, String id) {
-		Map<String, AttributeValue> old = call(type, () -> this.dynamo
+		Map<String, AttributeValue> old = call(type, "DeleteItem", () -> this.dynamo
 			.deleteItem((r) -> r.tableName(this.tables.name(type)).key(key(type, id)).returnValues(ReturnValue.ALL_OLD))
 			.attributes());
 		return old != null && !old.isEmpty();
@@ -126,7 +129,7 @@ public class ItemStore {
 	/** Stores the item under the caller's id, whatever was there; says what changed. */
 	public Outcome load(ObjectType type, String id, Map<String, String> fields) {
 		Map<String, AttributeValue> item = attributes(type, id, fields);
-		Map<String, AttributeValue> old = call(type, () -> this.dynamo
+		Map<String, AttributeValue> old = call(type, "PutItem", () -> this.dynamo
 			.putItem((r) -> r.tableName(this.tables.name(type)).item(item).returnValues(ReturnValue.ALL_OLD))
 			.attributes());
 		if (old == null || old.isEmpty()) {
@@ -135,24 +138,36 @@ public class ItemStore {
 		return old.equals(item) ? Outcome.UNCHANGED : Outcome.UPDATED;
 	}
 
-	private <T> T call(ObjectType type, Supplier<T> call) {
+	private <T> T call(ObjectType type, String operation, Supplier<T> call) {
+		String table = this.tables.name(type);
+		long start = System.nanoTime();
+		String outcome = "error";
 		try {
-			return call.get();
+			T result = call.get();
+			outcome = "success";
+			return result;
 		}
 		catch (ConditionalCheckFailedException ex) {
+			outcome = "condition_failed";
 			throw ex;
 		}
 		catch (ResourceNotFoundException ex) {
-			throw new Unavailable("DynamoDB table " + this.tables.name(type) + " does not exist", ex);
+			outcome = "no_table";
+			throw new Unavailable("DynamoDB table " + table + " does not exist", ex);
 		}
 		catch (SdkClientException ex) {
+			outcome = "unreachable";
 			throw new Unavailable("DynamoDB unavailable", ex);
 		}
 		catch (DynamoDbException ex) {
 			if (ex.isThrottlingException() || ex.statusCode() >= 500) {
+				outcome = ex.isThrottlingException() ? "throttled" : "server_error";
 				throw new Unavailable("DynamoDB unavailable", ex);
 			}
 			throw ex;
+		}
+		finally {
+			this.metrics.record(operation, table, outcome, System.nanoTime() - start);
 		}
 	}
 

@@ -10,6 +10,7 @@ import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.music.common.Unavailable;
 import dev.music.db.item.ObjectType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,8 @@ class ItemStoreTests {
 
 	private static Tables tables;
 
+	private static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
 	@BeforeAll
 	static void start() {
 		local = DynamoDBEmbedded.create(true);
@@ -33,7 +36,7 @@ class ItemStoreTests {
 				"user", Duration.ofSeconds(2), Duration.ofSeconds(1));
 		tables = new Tables(local.dynamoDbClient(), properties);
 		tables.afterPropertiesSet();
-		store = new ItemStore(local.dynamoDbClient(), tables);
+		store = new ItemStore(local.dynamoDbClient(), tables, new DynamoMetrics(registry));
 	}
 
 	@AfterAll
@@ -110,11 +113,24 @@ class ItemStoreTests {
 		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, false, "nope",
 				"nope2", Duration.ofSeconds(2), Duration.ofSeconds(1));
 		Tables missing = new Tables(local.dynamoDbClient(), properties);
-		ItemStore broken = new ItemStore(local.dynamoDbClient(), missing);
+		ItemStore broken = new ItemStore(local.dynamoDbClient(), missing, new DynamoMetrics(registry));
 		assertThatThrownBy(() -> broken.get(ObjectType.MUSIC, "22e47f97-11ca-4c3c-8e77-f3068fddaf6e"))
 			.isInstanceOf(Unavailable.class)
 			.hasMessageContaining("nope");
 		assertThat(missing.ready()).isFalse();
+		assertThat(registry.get("dynamodb.calls").tags("operation", "GetItem", "table", "nope", "outcome", "no_table")
+			.timer().count()).isEqualTo(1);
+	}
+
+	@Test
+	void timesEveryCallByOperationAndOutcome() {
+		String id = "bb9e9105-6224-4a60-aabd-8d29cc4b1349";
+		store.putNew(ObjectType.MUSIC, id, Map.of("Artist", "Gang of Four", "SongTitle", "Isle of Dogs"));
+		store.update(ObjectType.MUSIC, "00000000-0000-4000-8000-000000000999", Map.of("Artist", "x"));
+		assertThat(registry.get("dynamodb.calls").tags("operation", "PutItem", "table", "music", "outcome", "success")
+			.timer().count()).isPositive();
+		assertThat(registry.get("dynamodb.calls").tags("operation", "UpdateItem", "outcome", "condition_failed")
+			.timer().count()).isEqualTo(1);
 	}
 
 }

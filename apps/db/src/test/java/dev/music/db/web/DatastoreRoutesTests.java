@@ -146,7 +146,9 @@ class DatastoreRoutesTests {
 		this.http.get(P + "/read?objtype=music&objkey=6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea");
 		Answer metrics = this.http.get("/actuator/prometheus");
 		assertThat(metrics.status()).isEqualTo(200);
-		assertThat(metrics.body()).contains("http_server_requests_seconds");
+		assertThat(metrics.body()).contains("http_server_requests_seconds_bucket{")
+			.contains("dynamodb_calls_seconds_bucket{")
+			.contains("app_build_info{");
 	}
 
 	@Test

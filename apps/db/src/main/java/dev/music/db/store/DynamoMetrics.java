@@ -1,0 +1,37 @@
+package dev.music.db.store;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code dynamodb_calls_seconds}: every DynamoDB call db makes, by operation, table and outcome
+ * ({@code success}, {@code condition_failed}, {@code unreachable}, {@code throttled}, {@code server_error},
+ * {@code no_table}, {@code error}), as a histogram, for the dashboard and the alerts. Measured around the call,
+ * so it covers the embedded engine and the SDK client alike (including the SDK's retries).
+ */
+@Component
+public class DynamoMetrics {
+
+	private final MeterRegistry registry;
+
+	DynamoMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	void record(String operation, String table, String outcome, long nanos) {
+		Timer.builder("dynamodb.calls")
+			.description("DynamoDB calls made by db")
+			.tags("operation", operation, "table", table, "outcome", outcome)
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofSeconds(5))
+			.register(this.registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+}
