@@ -22,7 +22,7 @@ public final class VerifyPolicy {
         for (VerifyTree.Resource r : unit.resources()) {
             if (VerifyTree.podTemplate(r) != null) workload(unit, r);
             if (r.kind().equals("ConfigMap")) configMap(r);
-            if (r.kind().equals("Secret") && !r.fromExamples()) secret(r);
+            if (r.kind().equals("Secret") && !r.valuesOutsideGit()) secret(r);
         }
         if (unit.name().endsWith("/eks")) highAvailability(unit);
         hpas(unit);

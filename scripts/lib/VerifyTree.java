@@ -48,8 +48,8 @@ public final class VerifyTree {
         }
     }
 
-    /** A rendered object of one unit. {@code fromExamples}: a Secret whose values came from *.example files. */
-    public record Resource(String unit, String render, String file, Map<String, Object> body, boolean fromExamples) {
+    /** A rendered object of one unit. {@code valuesOutsideGit}: a Secret generated from git-ignored files or their *.example stand-ins. */
+    public record Resource(String unit, String render, String file, Map<String, Object> body, boolean valuesOutsideGit) {
         public String kind() { return str(body, "kind"); }
         public String name() { return str(body, "metadata", "name"); }
         public String id() { return kind() + "/" + name(); }
@@ -125,6 +125,8 @@ public final class VerifyTree {
                     continue;
                 }
             }
+            // Secrets whose values come from git-ignored files (or their committed .example stand-ins) are not "in git"
+            boolean secretsOutsideGit = examples || secretInputsIgnoredByGit(dir);
             String out;
             try {
                 out = run(buildDir);
@@ -139,7 +141,7 @@ public final class VerifyTree {
                 if (!(doc instanceof Map<?, ?> m)) continue;
                 @SuppressWarnings("unchecked") Map<String, Object> body = (Map<String, Object>) m;
                 Resource r0 = new Resource(unit, rel, null, body, false);
-                boolean secretFromExamples = examples && "Secret".equals(r0.kind());
+                boolean secretFromExamples = secretsOutsideGit && "Secret".equals(r0.kind());
                 list.add(new Resource(unit, rel, sourceOf(r0, rel), body, secretFromExamples));
             }
         }
@@ -223,6 +225,35 @@ public final class VerifyTree {
             }
         }
         return missing;
+    }
+
+    /** True when every secretGenerator reads only files (no literals) that git ignores. */
+    boolean secretInputsIgnoredByGit(Path dir) {
+        Map<String, Object> k = loadYaml(dir.resolve("kustomization.yaml"));
+        List<Map<String, Object>> gens = maps(k.get("secretGenerator"));
+        if (gens.isEmpty()) return false;
+        List<String> files = new ArrayList<>();
+        for (Map<String, Object> g : gens) {
+            if (!list(g.get("literals")).isEmpty()) return false;
+            for (Object f : list(g.get("envs"))) files.add(String.valueOf(f));
+            for (Object f : list(g.get("files"))) {
+                String x = String.valueOf(f);
+                files.add(x.contains("=") ? x.substring(x.indexOf('=') + 1) : x);
+            }
+        }
+        for (String f : files) {
+            try {
+                Process p = new ProcessBuilder("git", "check-ignore", "-q", f).directory(dir.toFile())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) return false;
+            } catch (IOException e) {
+                return false; // no git: cannot tell, so the values count as committed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void check(Path dir, String file, List<String> missing) {
