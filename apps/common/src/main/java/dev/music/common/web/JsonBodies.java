@@ -94,10 +94,27 @@ public final class JsonBodies {
 			throw new InvalidInput("field '" + name + "' must be a string");
 		}
 		String text = value.stringValue();
+		if (!wellFormed(text)) {
+			throw new InvalidInput("field '" + name + "' is not valid Unicode (unpaired surrogate)");
+		}
 		if (text.length() > this.maxStringLength) {
 			throw new InvalidInput("field '" + name + "' is longer than " + this.maxStringLength + " characters");
 		}
 		return text;
+	}
+
+	/** JSON escapes can spell half a surrogate pair, which no UTF-8 store can keep. */
+	private static boolean wellFormed(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private byte[] read(ServerRequest request) {

@@ -2,7 +2,11 @@ package dev.music.common.web;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.apache.catalina.core.StandardHost;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -20,6 +24,16 @@ public class WebConfiguration {
 		FilterRegistrationBean<AccessLog> registration = new FilterRegistrationBean<>(new AccessLog());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
+	}
+
+	/** Tomcat's own refusals (before Spring) answer JSON too. */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonTomcatErrors() {
+		return (factory) -> factory.addContextCustomizers((context) -> {
+			if (context.getParent() instanceof StandardHost host) {
+				host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+			}
+		});
 	}
 
 	@Bean

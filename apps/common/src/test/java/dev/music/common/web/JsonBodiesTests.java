@@ -39,7 +39,8 @@ class JsonBodiesTests {
 	@ValueSource(strings = { "", "{", "[]", "\"text\"", "null", "{\"Artist\":\"a\"} {}", "{\"Artist\":\"a\",\"Artist\":\"b\",\"SongTitle\":\"t\"}",
 			"{\"Artist\":5,\"SongTitle\":\"t\"}", "{\"Artist\":[\"a\"],\"SongTitle\":\"t\"}",
 			"{\"Artist\":null,\"SongTitle\":\"t\"}", "{\"Artist\":\"a\",\"SongTitle\":\"t\",\"extra\":\"x\"}",
-			"{\"Artist\":\"a\"}", "{\"Artist\":\" \",\"SongTitle\":\"t\"}", "{\"Artist\":\"aaaaaaaaaaaaaaaaaaaaa\",\"SongTitle\":\"t\"}" })
+			"{\"Artist\":\"a\"}", "{\"Artist\":\" \",\"SongTitle\":\"t\"}", "{\"Artist\":\"aaaaaaaaaaaaaaaaaaaaa\",\"SongTitle\":\"t\"}",
+			"{\"Artist\":\"\\ud800\",\"SongTitle\":\"t\"}", "{\"Artist\":\"a\\udc00b\",\"SongTitle\":\"t\"}" })
 	void refusesWithAMessageNotAStackTrace(String body) {
 		assertThatThrownBy(() -> this.bodies.fields(request(body), SONG, SONG)).isInstanceOf(InvalidInput.class)
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("Exception").doesNotContain("tools.jackson"));

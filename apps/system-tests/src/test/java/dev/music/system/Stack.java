@@ -1,0 +1,52 @@
+package dev.music.system;
+
+import java.nio.file.Path;
+
+/**
+ * db (embedded DynamoDB Local), s1 and s2 started once for the test classes that only use them; stopped when
+ * the test JVM ends. Tests that stop processes start their own.
+ */
+final class Stack {
+
+	private static Stack running;
+
+	final ServiceProcess db;
+
+	final ServiceProcess s1;
+
+	final ServiceProcess s2;
+
+	private Stack() throws Exception {
+		Path key = AppProcesses.keyFile();
+		int dbPort = ServiceProcess.freePort();
+		this.db = ServiceProcess.service("db", dbPort, "/api/v1/datastore",
+				AppProcesses.db(ServiceProcess.WORK.resolve("stack-data-" + dbPort), null)).start();
+		this.s1 = ServiceProcess.service("s1", ServiceProcess.freePort(), "/api/v1/user", AppProcesses.caller(dbPort, key))
+			.start();
+		this.s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music", AppProcesses.caller(dbPort, key))
+			.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+		this.db.awaitReady(AppProcesses.START);
+		this.s1.awaitReady(AppProcesses.START);
+		this.s2.awaitReady(AppProcesses.START);
+	}
+
+	static synchronized Stack get() throws Exception {
+		if (running == null) {
+			running = new Stack();
+		}
+		return running;
+	}
+
+	private void close() {
+		for (ServiceProcess process : new ServiceProcess[] { this.s2, this.s1, this.db }) {
+			try {
+				process.close();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}
