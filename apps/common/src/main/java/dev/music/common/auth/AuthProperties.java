@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokenTtl how long a token is valid ({@code AUTH_TOKEN_TTL})
  */
 @ConfigurationProperties("auth")
-public record AuthProperties(@DefaultValue("true") boolean compat, @DefaultValue("") String keyFile,
+public record AuthProperties(@DefaultValue("false") boolean compat, @DefaultValue("") String keyFile,
 		@DefaultValue("music-s1") String issuer, @DefaultValue("music") String audience,
 		@DefaultValue("PT1H") Duration tokenTtl) {
 }
