@@ -123,6 +123,36 @@ class DevTests {
     }
 
     @Test
+    void keepsTheDataOnDiskBetweenRunsAndLoadsTheSamplesOnlyOnce() throws Exception {
+        int[] ports = freePorts(4);
+        String gw = "http://127.0.0.1:" + ports[0];
+        String id;
+        Stack first = start(ports);
+        try {
+            first.awaitReady();
+            assertThat(first.out()).contains("sample data loaded: created 10, updated 0, unchanged 0, failed 0");
+            HttpResponse<String> created = send("POST", gw + "/api/v1/music/", "Bearer x",
+                    "{\"Artist\":\"Sun Ra\",\"SongTitle\":\"Space Is the Place\"}");
+            assertThat(created.statusCode()).isEqualTo(200);
+            id = created.body().replaceAll(".*\"music_id\":\"([^\"]+)\".*", "$1");
+        } finally {
+            first.process.destroy();
+            assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(dir.resolve("data/dynamodb")).isDirectory().isNotEmptyDirectory();
+
+        Stack second = start(ports);
+        try {
+            second.awaitReady();
+            assertThat(second.out()).contains("sample data loaded: created 0, updated 0, unchanged 10, failed 0");
+            assertThat(send("GET", gw + "/api/v1/music/" + id, "Bearer x", null).body()).contains("Space Is the Place");
+        } finally {
+            second.process.destroy();
+            assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void aBusyPortIsNamedBeforeAnythingStarts() throws Exception {
         int[] ports = freePorts(4);
         try (ServerSocket busy = new ServerSocket(ports[3])) {
