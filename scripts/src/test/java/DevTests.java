@@ -141,11 +141,15 @@ class DevTests {
         }
         assertThat(dir.resolve("data/dynamodb")).isDirectory().isNotEmptyDirectory();
 
-        Stack second = start(ports);
+        // the second run also enforces tokens: s2 accepts only what s1 signed with the shared .data/auth.key
+        Stack second = start(ports, "--no-compat-auth");
         try {
             second.awaitReady();
-            assertThat(second.out()).contains("sample data loaded: created 0, updated 0, unchanged 10, failed 0");
-            assertThat(send("GET", gw + "/api/v1/music/" + id, "Bearer x", null).body()).contains("Space Is the Place");
+            assertThat(second.out()).contains("sample data loaded: created 0, updated 0, unchanged 10, failed 0")
+                    .doesNotContain("curl -H 'Authorization: Bearer x'");
+            assertThat(send("GET", gw + "/api/v1/music/" + id, "Bearer x", null).statusCode()).isEqualTo(401);
+            String jwt = send("PUT", gw + "/api/v1/user/login", null, "{\"uid\":\"" + USER + "\"}").body().strip();
+            assertThat(send("GET", gw + "/api/v1/music/" + id, "Bearer " + jwt, null).body()).contains("Space Is the Place");
         } finally {
             second.process.destroy();
             assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -182,6 +186,19 @@ class DevTests {
         for (int port : ports) {
             assertThat(dev.free(port)).as("nothing listens on port %d", port).isTrue();
         }
+    }
+
+    @Test
+    void compatAuthIsOneOptionWithOneDefault() {
+        dev byDefault = new dev();
+        new CommandLine(byDefault).parseArgs();
+        assertThat(byDefault.compatAuth).isEqualTo(Boolean.parseBoolean(dev.COMPAT_AUTH_DEFAULT));
+        dev off = new dev();
+        new CommandLine(off).parseArgs("--no-compat-auth");
+        assertThat(off.compatAuth).isFalse();
+        dev on = new dev();
+        new CommandLine(on).parseArgs("--compat-auth");
+        assertThat(on.compatAuth).isTrue();
     }
 
     @Test
