@@ -417,7 +417,7 @@ public class dev implements Callable<Integer> {
         b.append("); ").append(loaded).append('\n');
         b.append("  entry point  ").append(gw).append("   /api/v1/user/** -> s1, /api/v1/music/** -> s2\n");
         for (Running r : running) {
-            b.append("  ").append(String.format("%-11s", r.service.name)).append(' ').append(r.service.url("/health")).append('\n');
+            b.append("  ").append(String.format("%-13s", r.service.name)).append(r.service.url("/health")).append('\n');
         }
         b.append("  logs         ").append(logDir).append("/<component>.log\n");
         b.append("Try:\n");
