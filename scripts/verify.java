@@ -8,6 +8,7 @@
 //SOURCES lib/VerifyPolicy.java
 //SOURCES lib/VerifyRefs.java
 //SOURCES lib/VerifyArgo.java
+//SOURCES lib/VerifyPromql.java
 //DESCRIPTION Check the Kustomize and Argo CD manifests offline before you push: jbang scripts/verify.java
 
 import java.io.PrintWriter;
@@ -40,14 +41,19 @@ import picocli.CommandLine.Spec;
                 "          probes, requests and limits, pinned images, no secret values in",
                 "          git, replicas/PDB/HPA on eks",
                 "  refs    Service selectors and ports, ServiceAccounts, ConfigMaps, Secrets",
-                "          and keys, probe ports, NetworkPolicy selectors and ports, HPA/PDB",
+                "          and keys, probe ports, NetworkPolicy selectors and ports, HPA/PDB,",
+                "          ServiceMonitor selectors and ports",
+                "  promql  every PromQL expression of PrometheusRules and Grafana dashboards",
+                "          parses (Prometheus's own grammar); alerts have a severity, a summary",
+                "          and a description naming the command to run first",
                 "  argo    Application paths render, projects exist and allow what they",
                 "          deploy, pinned charts, no '*', Argo CD matches the README's",
                 "          bootstrap release, hooks and sync waves",
                 "Prints one finding per line: file · kind/name · field · rule · what to do.",
                 "Exit codes: 0 no findings; 1 findings, or kustomize/node missing; 2 usage.",
-                "Schemas: npm packages pinned in scripts/verify/package-lock.json, installed",
-                "by verify on first use into scripts/verify/node_modules (git-ignored)."},
+                "Schemas and the PromQL parser: npm packages pinned in",
+                "scripts/verify/package-lock.json, installed by verify on first use into",
+                "scripts/verify/node_modules (git-ignored)."},
         footer = {"", "Example:", "  jbang scripts/verify.java", "  jbang scripts/verify.java overlays/minikube --format json"})
 public class verify implements Callable<Integer> {
 
@@ -99,7 +105,10 @@ public class verify implements Callable<Integer> {
             units = tree.render(dirs, findings);
             List<VerifyTree.Resource> all = units.stream().flatMap(u -> u.resources().stream()).toList();
             objects = all.size();
-            findings.addAll(new VerifySchema(root.resolve("scripts/verify")).check(all));
+            VerifySchema schema = new VerifySchema(root.resolve("scripts/verify"));
+            findings.addAll(schema.check(all));
+            schema.install();
+            findings.addAll(new VerifyPromql(root.resolve("scripts/verify")).check(all));
             for (VerifyTree.Unit u : units) {
                 findings.addAll(new VerifyPolicy().check(u));
                 findings.addAll(new VerifyRefs().check(u));

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Cross-reference rules of scripts/verify.java, within one unit (an overlay or a cluster, with its
  * secrets/ kustomization): Service selectors and target ports, ServiceAccounts, ConfigMaps and Secrets
- * (and their keys), volume mounts, probe ports, NetworkPolicy selectors and ports, HPA and PDB targets.
+ * (and their keys), volume mounts, probe ports, NetworkPolicy selectors and ports, HPA and PDB targets,
+ * ServiceMonitor selectors and ports.
  */
 public final class VerifyRefs {
 
@@ -19,6 +20,7 @@ public final class VerifyRefs {
             switch (r.kind()) {
                 case "Service" -> service(unit, r);
                 case "NetworkPolicy" -> networkPolicy(unit, r);
+                case "ServiceMonitor" -> serviceMonitor(unit, r);
                 case "HorizontalPodAutoscaler" -> {
                     if (VerifyPolicy.hpaTarget(unit, r) == null) add(r, "spec.scaleTargetRef", "reference", "no " + VerifyTree.str(r.body(), "spec", "scaleTargetRef", "kind") + " named " + VerifyTree.str(r.body(), "spec", "scaleTargetRef", "name") + " in this overlay: fix the name");
                 }
@@ -60,6 +62,41 @@ public final class VerifyRefs {
             if (Objects.equals(String.valueOf(port), String.valueOf(p.get("name"))) || Objects.equals(String.valueOf(port), String.valueOf(p.get("containerPort")))) return true;
         }
         return false;
+    }
+
+    // ---------------------------------------------------------------- ServiceMonitors
+
+    /** A ServiceMonitor selects Services by their labels (not their selector) and scrapes a named Service port. */
+    private void serviceMonitor(VerifyTree.Unit unit, VerifyTree.Resource sm) {
+        Map<String, Object> selector = VerifyTree.map(sm.body(), "spec", "selector");
+        Map<String, Object> labels = VerifyTree.map(selector, "matchLabels");
+        List<VerifyTree.Resource> services = unit.ofKind("Service").stream()
+                .filter(s -> VerifyTree.matches(labels, VerifyTree.map(s.body(), "metadata", "labels"))).toList();
+        if (labels.isEmpty() || services.isEmpty()) {
+            add(sm, "spec.selector", "reference", (labels.isEmpty() ? "no matchLabels" : "the selector " + labels + " matches no Service's labels")
+                    + ": select the Service by its app.kubernetes.io/name label");
+            return;
+        }
+        List<Map<String, Object>> endpoints = VerifyTree.maps(sm.body(), "spec", "endpoints");
+        for (int i = 0; i < endpoints.size(); i++) {
+            Object port = endpoints.get(i).get("port");
+            Object targetPort = endpoints.get(i).get("targetPort");
+            if (port == null && targetPort == null) {
+                add(sm, "spec.endpoints[" + i + "].port", "reference", "name the Service port to scrape (port: http)");
+                continue;
+            }
+            for (VerifyTree.Resource s : services) {
+                if (port != null && VerifyTree.maps(s.body(), "spec", "ports").stream().noneMatch(p -> String.valueOf(port).equals(String.valueOf(p.get("name"))))) {
+                    add(sm, "spec.endpoints[" + i + "].port", "reference", "port " + port + " is not a port name of " + s.id() + ": use the name of its ports entry");
+                }
+                if (port == null) {
+                    List<VerifyTree.Resource> pods = VerifyTree.podsMatching(unit, VerifyTree.map(s.body(), "spec", "selector"));
+                    for (VerifyTree.Resource p : pods) {
+                        if (!hasPort(p, targetPort)) add(sm, "spec.endpoints[" + i + "].targetPort", "reference", "targetPort " + targetPort + " is not a containerPort of " + p.id() + ": fix the port");
+                    }
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- pods

@@ -109,7 +109,8 @@ public final class VerifySchema {
 
     // ---------------------------------------------------------------- node and npm
 
-    private void install() {
+    /** npm ci from the committed lock file, unless node_modules already matches it. */
+    public void install() {
         Path modules = tools.resolve("node_modules");
         Path stamp = modules.resolve(".verify-lock-sha256");
         String want = sha256(tools.resolve("package-lock.json"));

@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,5 +288,86 @@ class VerifyTests {
         assertFinding(run, "base/dynamodb-local/deployment.yaml", "Deployment/dynamodb-local", "metadata.annotations.argocd.argoproj.io/sync-wave", "argo-wave");
         assertThat(run.lines()).anySatisfy(l -> assertThat(l).startsWith("base/db/deployment.yaml · Deployment/db · metadata.annotations.argocd.argoproj.io/sync-wave · argo-wave · ")
                 .contains("ConfigMap/db (wave -1)"));
+    }
+
+    // ---------------------------------------------------------------- monitoring (base/monitoring)
+
+    @Test
+    void monitoringKindsAreCheckedAgainstTheirSchemasTheirServicesAndTheProject() throws IOException {
+        edit("base/monitoring/servicemonitor-s1.yaml", "      interval: 30s", "      intervall: 30s");
+        edit("base/monitoring/prometheusrule-music.yaml", "          for: 10m", "          for: ten minutes");
+        edit("base/monitoring/servicemonitor-s2.yaml", "  selector:\n    matchLabels:\n      app.kubernetes.io/name: s2", "  selector:\n    matchLabels:\n      app.kubernetes.io/name: music");
+        edit("base/monitoring/servicemonitor-db.yaml", "    - port: http", "    - port: metrics");
+        edit("clusters/minikube/appproject-music.yaml", "    - group: monitoring.coreos.com\n      kind: PrometheusRule\n", "");
+        Run run = verify("overlays/minikube", "clusters/minikube");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "base/monitoring/servicemonitor-s1.yaml", "ServiceMonitor/s1", "spec.endpoints[0].intervall", "schema/unknown-field");
+        assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[1].rules[1].for", "schema/schema");
+        assertFinding(run, "base/monitoring/servicemonitor-s2.yaml", "ServiceMonitor/s2", "spec.selector", "reference");
+        assertFinding(run, "base/monitoring/servicemonitor-db.yaml", "ServiceMonitor/db", "spec.endpoints[0].port", "reference");
+        assertFinding(run, "clusters/minikube/application-music.yaml", "Application/music", "spec.source.path", "argo-project");
+        assertThat(run.out).contains("port metrics is not a port name of Service/db")
+                .contains("renders PrometheusRule (group 'monitoring.coreos.com'), which AppProject music does not allow");
+    }
+
+    @Test
+    void everyPromqlExpressionMustParseAndEveryAlertSaysWhatToRunFirst() throws IOException {
+        // a missing parenthesis in a rule, a dangling operator in the dashboard
+        edit("base/monitoring/prometheusrule-music.yaml", "[5m])))\n            > 0.030", "[5m]))\n            > 0.030");
+        edit("base/monitoring/dashboard-music.json", "(app_build_info{namespace=\\\"music\\\"})", "(app_build_info{namespace=\\\"music\\\"}) +");
+        edit("base/monitoring/prometheusrule-music.yaml", "          labels:\n            severity: critical\n", "          labels:\n            severity: page\n");
+        edit("base/monitoring/prometheusrule-music.yaml", "Run first:\n              `jbang scripts/logs.java loader`, then `argocd app get music --core` and\n              `kubectl -n music describe job loader`.",
+                "Look at the loader's logs.");
+        Run run = verify("overlays/minikube");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[1].rules[1].expr", "promql");
+        assertFinding(run, "overlays/minikube/kustomization.yaml", "ConfigMap/grafana-dashboard-music", "data.music.json panels[10].targets[0].expr", "promql");
+        assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[0].rules[0].labels.severity", "alert-rule");
+        assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[0].rules[2].annotations.description", "alert-rule");
+        assertThat(run.out).contains("syntax error at column");
+        // nothing else: the other expressions still parse
+        assertThat(run.lines()).filteredOn(l -> l.contains(" · promql · ")).hasSize(2);
+    }
+
+    @Test
+    void aDashboardThatIsNotJsonIsAFinding() throws IOException {
+        edit("base/monitoring/dashboard-music.json", "\"panels\": [", "\"panels\": [,");
+        Run run = verify("overlays/minikube");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "overlays/minikube/kustomization.yaml", "ConfigMap/grafana-dashboard-music", "data.music.json", "dashboard");
+    }
+
+    @Test
+    void theRulesAndTheDashboardOfTheRepositoryParseWithThePrometheusGrammar() throws IOException {
+        Path tools = REPO.resolve("scripts/verify");
+        new VerifySchema(tools).install();
+        List<VerifyTree.Finding> renderFindings = new ArrayList<>();
+        List<VerifyTree.Resource> objects = new VerifyTree(REPO).render(List.of(REPO.resolve("overlays/minikube")), renderFindings).get(0).resources();
+        assertThat(renderFindings).isEmpty();
+        List<String> exprs = new ArrayList<>();
+        for (VerifyTree.Resource r : objects) {
+            if (r.kind().equals("PrometheusRule")) {
+                for (Map<String, Object> g : VerifyTree.maps(r.body(), "spec", "groups")) VerifyTree.maps(g, "rules").forEach(rule -> exprs.add(String.valueOf(rule.get("expr"))));
+            }
+        }
+        int ruleCount = exprs.size();
+        String dashboard = String.valueOf(VerifyTree.map(objects.stream().filter(r -> r.id().equals("ConfigMap/grafana-dashboard-music"))
+                .findFirst().orElseThrow().body(), "data").get("music.json"));
+        for (JsonNode panel : new ObjectMapper().readTree(dashboard).path("panels")) {
+            for (JsonNode target : panel.path("targets")) if (target.has("expr")) exprs.add(target.get("expr").asText());
+        }
+        assertThat(ruleCount).as("alert rules").isGreaterThanOrEqualTo(9);
+        assertThat(exprs.size() - ruleCount).as("dashboard queries").isGreaterThanOrEqualTo(11);
+        JsonNode results = VerifyPromql.parse(tools, exprs);
+        List<String> metrics = new ArrayList<>();
+        for (int i = 0; i < exprs.size(); i++) {
+            assertThat(results.get(i).get("errors")).as(exprs.get(i)).isEmpty();
+            results.get(i).get("metrics").forEach(n -> metrics.add(n.asText()));
+        }
+        assertThat(metrics).contains("http_server_requests_seconds_bucket", "http_server_requests_seconds_count", "dynamodb_calls_seconds_bucket",
+                "app_build_info", "kube_deployment_status_replicas_available", "kube_job_failed", "kube_pod_container_status_restarts_total");
+        // and the parser does reject what Prometheus would reject
+        JsonNode bad = VerifyPromql.parse(tools, List.of("sum(rate(x[5m])", "rate(x[5m]) +", "up{job=\"a\""));
+        bad.forEach(b -> assertThat(b.get("errors")).isNotEmpty());
     }
 }
