@@ -13,6 +13,7 @@ import dev.music.common.web.Functions;
 import dev.music.common.web.Ids;
 import dev.music.common.web.Items;
 import dev.music.common.web.JsonBodies;
+import dev.music.common.web.Pages;
 import dev.music.common.web.Probes;
 import dev.music.db.item.ObjectType;
 import dev.music.db.item.Requests;
@@ -36,10 +37,6 @@ import org.springframework.web.servlet.function.ServerResponse;
 public class DatastoreRoutes {
 
 	static final String PREFIX = "/api/v1/datastore";
-
-	private static final int DEFAULT_PAGE = 20;
-
-	private static final int MAX_PAGE = 100;
 
 	/** Every field any object type has, plus the envelope fields of write and load. */
 	private static final Set<String> BODY_FIELDS = bodyFields();
@@ -118,22 +115,9 @@ public class DatastoreRoutes {
 
 	private static Requests.Page page(ServerRequest request) {
 		ObjectType type = ObjectType.parse(request.param("objtype").orElse(null));
-		int limit = request.param("limit").map(DatastoreRoutes::limit).orElse(DEFAULT_PAGE);
-		String after = request.param("next").map((next) -> Ids.uuid("next", next)).orElse(null);
+		int limit = Pages.limit(request);
+		String after = Pages.next(request);
 		return new Requests.Page(type, limit, after);
-	}
-
-	private static int limit(String text) {
-		try {
-			int limit = Integer.parseInt(text);
-			if (limit >= 1 && limit <= MAX_PAGE) {
-				return limit;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// fall through to the message below
-		}
-		throw new InvalidInput("limit must be a whole number from 1 to " + MAX_PAGE);
 	}
 
 	private static void refuse(Map<String, String> body, String field) {

@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.music.common.InvalidInput;
 import dev.music.common.auth.AuthFilter;
 import dev.music.common.datastore.DatastoreClient;
 import dev.music.common.web.ErrorResponses;
@@ -14,6 +13,7 @@ import dev.music.common.web.Functions;
 import dev.music.common.web.Ids;
 import dev.music.common.web.Items;
 import dev.music.common.web.JsonBodies;
+import dev.music.common.web.Pages;
 import dev.music.common.web.Probes;
 
 import org.springframework.context.annotation.Bean;
@@ -33,10 +33,6 @@ import org.springframework.web.servlet.function.ServerResponse;
 public class SongRoutes {
 
 	static final String PREFIX = "/api/v1/music";
-
-	private static final int DEFAULT_PAGE = 20;
-
-	private static final int MAX_PAGE = 100;
 
 	private static final Set<String> SONG_FIELDS = Set.of("Artist", "SongTitle");
 
@@ -83,22 +79,9 @@ public class SongRoutes {
 	}
 
 	private static SongFunctions.SongPage page(ServerRequest request) {
-		int limit = request.param("limit").map(SongRoutes::limit).orElse(DEFAULT_PAGE);
-		String next = request.param("next").map((token) -> Ids.uuid("next", token)).orElse(null);
+		int limit = Pages.limit(request);
+		String next = Pages.next(request);
 		return new SongFunctions.SongPage(limit, next);
-	}
-
-	private static int limit(String text) {
-		try {
-			int limit = Integer.parseInt(text);
-			if (limit >= 1 && limit <= MAX_PAGE) {
-				return limit;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// fall through to the message below
-		}
-		throw new InvalidInput("limit must be a whole number from 1 to " + MAX_PAGE);
 	}
 
 }

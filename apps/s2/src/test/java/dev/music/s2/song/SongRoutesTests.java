@@ -1,10 +1,9 @@
 package dev.music.s2.song;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.music.common.auth.TestKeys;
 import dev.music.common.auth.Tokens;
 import dev.music.common.datastore.DatastoreStub;
 import dev.music.common.web.HttpCalls;
@@ -39,9 +38,8 @@ class SongRoutesTests {
 	static final DatastoreStub db = new DatastoreStub();
 
 	@DynamicPropertySource
-	static void settings(DynamicPropertyRegistry registry) throws IOException {
-		Path key = Files.createTempFile("auth", ".key");
-		Files.writeString(key, "test-key-test-key-test-key-test-key-0123456789");
+	static void settings(DynamicPropertyRegistry registry) {
+		Path key = TestKeys.keyFile();
 		registry.add("datastore.url", db::url);
 		registry.add("datastore.retries", () -> "1");
 		registry.add("auth.key-file", key::toString);
