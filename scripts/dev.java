@@ -57,8 +57,8 @@ import picocli.CommandLine.Spec;
             "2 usage error. Stopped with Ctrl-C or SIGTERM it exits as the signal says (130 or 143)."})
 public class dev implements Callable<Integer> {
 
-    /** AUTH_COMPAT for s1 and s2: true accepts any non-empty Authorization header. Flip to "false" once tokens are enforced. */
-    static final String COMPAT_AUTH_DEFAULT = "true";
+    /** AUTH_COMPAT for s1 and s2: off, so the local stack checks tokens like the cluster; --compat-auth turns it on. */
+    static final String COMPAT_AUTH_DEFAULT = "false";
 
     static final String SAMPLE_SONG = "6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea";
     static final String SAMPLE_USER = "b66f61e7-4fad-402f-aaad-101e3e2522d3";
@@ -71,7 +71,7 @@ public class dev implements Callable<Integer> {
     boolean inMemory;
 
     @Option(names = "--compat-auth", negatable = true, defaultValue = COMPAT_AUTH_DEFAULT, fallbackValue = "true",
-            description = "AUTH_COMPAT for s1/s2: accept any non-empty Authorization header (default: ${DEFAULT-VALUE})")
+            description = "AUTH_COMPAT for s1/s2: accept any non-empty Authorization header, as the old course services did, for old clients and load tests (default: ${DEFAULT-VALUE}: only tokens from s1's login pass)")
     boolean compatAuth;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Entry point port (default: ${DEFAULT-VALUE})")

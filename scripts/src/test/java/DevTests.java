@@ -51,7 +51,8 @@ class DevTests {
     void startsEverythingAnswersThroughTheEntryPointAndStopsWithNothingLeft() throws Exception {
         int[] ports = freePorts(4);
         String gw = "http://127.0.0.1:" + ports[0];
-        Stack stack = start(ports, "--in-memory");
+        // compatibility mode: any Authorization header passes, as with the old course services
+        Stack stack = start(ports, "--in-memory", "--compat-auth");
         List<ProcessHandle> children;
         try {
             stack.awaitReady();
@@ -141,8 +142,8 @@ class DevTests {
         }
         assertThat(dir.resolve("data/dynamodb")).isDirectory().isNotEmptyDirectory();
 
-        // the second run also enforces tokens: s2 accepts only what s1 signed with the shared .data/auth.key
-        Stack second = start(ports, "--no-compat-auth");
+        // by default tokens are enforced: s2 accepts only what s1 signed with the shared .data/auth.key
+        Stack second = start(ports);
         try {
             second.awaitReady();
             assertThat(second.out()).contains("sample data loaded: created 0, updated 0, unchanged 10, failed 0")
