@@ -86,8 +86,19 @@ public final class VerifyRefs {
                 continue;
             }
             for (VerifyTree.Resource s : services) {
-                if (port != null && VerifyTree.maps(s.body(), "spec", "ports").stream().noneMatch(p -> String.valueOf(port).equals(String.valueOf(p.get("name"))))) {
+                Map<String, Object> servicePort = VerifyTree.maps(s.body(), "spec", "ports").stream()
+                        .filter(p -> String.valueOf(port).equals(String.valueOf(p.get("name")))).findFirst().orElse(null);
+                if (port != null && servicePort == null) {
                     add(sm, "spec.endpoints[" + i + "].port", "reference", "port " + port + " is not a port name of " + s.id() + ": use the name of its ports entry");
+                }
+                if (servicePort != null) {
+                    Object target = servicePort.containsKey("targetPort") ? servicePort.get("targetPort") : servicePort.get("port");
+                    for (VerifyTree.Resource p : VerifyTree.podsMatching(unit, VerifyTree.map(s.body(), "spec", "selector"))) {
+                        if (!scrapeAllowed(unit, p, target)) {
+                            add(sm, "spec.endpoints[" + i + "].port", "network-policy", "the NetworkPolicies of " + p.id() + " let nothing from another namespace in on port "
+                                    + target + ": Prometheus cannot scrape it; add a NetworkPolicy allowing ingress from the monitoring namespace (see base/monitoring)");
+                        }
+                    }
                 }
                 if (port == null) {
                     List<VerifyTree.Resource> pods = VerifyTree.podsMatching(unit, VerifyTree.map(s.body(), "spec", "selector"));
@@ -97,6 +108,39 @@ public final class VerifyRefs {
                 }
             }
         }
+    }
+
+    /**
+     * True when no NetworkPolicy isolates the pods for ingress, or one that selects them lets a peer from another
+     * namespace (a namespaceSelector, an ipBlock, or no from at all) in on the port (or on every port).
+     */
+    private static boolean scrapeAllowed(VerifyTree.Unit unit, VerifyTree.Resource pod, Object target) {
+        Map<String, Object> labels = VerifyTree.map(VerifyTree.podTemplate(pod), "metadata", "labels");
+        List<VerifyTree.Resource> policies = unit.ofKind("NetworkPolicy").stream()
+                .filter(np -> VerifyTree.matches(VerifyTree.map(np.body(), "spec", "podSelector", "matchLabels"), labels))
+                .filter(np -> VerifyTree.list(VerifyTree.at(np.body(), "spec", "policyTypes")).contains("Ingress")
+                        || VerifyTree.at(np.body(), "spec", "ingress") != null)
+                .toList();
+        if (policies.isEmpty()) return true;
+        Set<String> names = new HashSet<>(List.of(String.valueOf(target)));
+        for (Map<String, Object> c : VerifyTree.containers(pod).values()) {
+            for (Map<String, Object> p : VerifyTree.maps(c, "ports")) {
+                if (String.valueOf(target).equals(String.valueOf(p.get("name"))) || String.valueOf(target).equals(String.valueOf(p.get("containerPort")))) {
+                    names.add(String.valueOf(p.get("name")));
+                    names.add(String.valueOf(p.get("containerPort")));
+                }
+            }
+        }
+        for (VerifyTree.Resource np : policies) {
+            for (Map<String, Object> rule : VerifyTree.maps(np.body(), "spec", "ingress")) {
+                List<Map<String, Object>> from = VerifyTree.maps(rule, "from");
+                boolean otherNamespace = from.isEmpty() || from.stream().anyMatch(f -> f.containsKey("namespaceSelector") || f.containsKey("ipBlock"));
+                List<Map<String, Object>> ports = VerifyTree.maps(rule, "ports");
+                boolean port = ports.isEmpty() || ports.stream().anyMatch(p -> p.get("port") == null || names.contains(String.valueOf(p.get("port"))));
+                if (otherNamespace && port) return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- pods

@@ -311,6 +311,17 @@ class VerifyTests {
     }
 
     @Test
+    void aServiceMonitorWhosePodsPrometheusMayNotReachIsAFinding() throws IOException {
+        edit("base/monitoring/kustomization.yaml", "  - networkpolicy-prometheus-s2.yaml\n", "");
+        edit("base/monitoring/networkpolicy-prometheus-db.yaml", "        - port: http", "        - port: 30003");
+        Run run = verify("overlays/eks");
+        assertThat(run.code).isEqualTo(1);
+        assertFinding(run, "base/monitoring/servicemonitor-s2.yaml", "ServiceMonitor/s2", "spec.endpoints[0].port", "network-policy");
+        assertFinding(run, "base/monitoring/servicemonitor-db.yaml", "ServiceMonitor/db", "spec.endpoints[0].port", "network-policy");
+        assertThat(run.lines()).noneSatisfy(l -> assertThat(l).contains("ServiceMonitor/s1"));
+    }
+
+    @Test
     void everyPromqlExpressionMustParseAndEveryAlertSaysWhatToRunFirst() throws IOException {
         // a missing parenthesis in a rule, a dangling operator in the dashboard
         edit("base/monitoring/prometheusrule-music.yaml", "[5m])))\n            > 0.030", "[5m]))\n            > 0.030");
