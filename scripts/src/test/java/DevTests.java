@@ -128,7 +128,7 @@ class DevTests {
         int[] ports = freePorts(4);
         String gw = "http://127.0.0.1:" + ports[0];
         String id;
-        Stack first = start(ports);
+        Stack first = start(ports, "--compat-auth");
         try {
             first.awaitReady();
             assertThat(first.out()).contains("sample data loaded: created 10, updated 0, unchanged 0, failed 0");
