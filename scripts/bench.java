@@ -80,7 +80,7 @@ public class bench implements Callable<Integer> {
             description = "Concurrent keep-alive connections (default: ${DEFAULT-VALUE})")
     int connections;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "15",
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "30",
             description = "Unmeasured load before each scenario, for the JIT (default: ${DEFAULT-VALUE})")
     double warmup;
 

@@ -46,9 +46,14 @@ public final class DatastoreClient {
 	public DatastoreClient(DatastoreProperties properties) {
 		this.properties = properties;
 		this.base = properties.url().toString().replaceAll("/+$", "") + "/api/v1/datastore";
+		// Direct executor: the client's selector thread completes the response itself instead of handing it to a
+		// pool thread first, one thread hop less per call (the JFR profile of s2 showed the client's
+		// CompletableFuture hand-offs as its largest item). Safe because every body handler here only collects
+		// bytes and never blocks.
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(properties.connectTimeout())
+			.executor(Runnable::run)
 			.build();
 	}
 
