@@ -86,7 +86,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  sudo ./jbang scripts/e2e.java",
             "  sudo ./jbang scripts/e2e.java --skip-build --keep",
-            "      (reuse the images pushed for this commit; stay up until Enter)",
+            "      (reuse the images of the last build; stay up until Enter)",
             "",
             "Exit codes: 0 every check passed; 1 a step failed (the message says which,",
             "and where its log is); 2 usage error."})
@@ -114,7 +114,7 @@ public class e2e implements Callable<Integer> {
                     + "temporary copy (default: ${DEFAULT-VALUE})")
     String secrets;
 
-    @Option(names = "--skip-build", description = "Use the service images already pushed to the local registry for this commit")
+    @Option(names = "--skip-build", description = "Use the service images the last build pushed to the local registry (tag in target/e2e/image-tag)")
     boolean skipBuild;
 
     @Option(names = "--no-cds", description = "Skip the class data sharing training run the release workflow does before the image build")
@@ -191,6 +191,8 @@ public class e2e implements Callable<Integer> {
         final Path logs;
         final List<String> containers = new ArrayList<>(); // guarded by itself: the Ctrl-C hook reads it
         final Map<String, Long> readyMillis = new LinkedHashMap<>();
+        final Map<String, Integer> restarts = new LinkedHashMap<>();
+        static final int MAX_RESTARTS = 3;
         final AtomicBoolean cleaned = new AtomicBoolean();
         Path work;
         boolean networkCreated;
@@ -228,17 +230,22 @@ public class e2e implements Callable<Integer> {
             String registry = prep.get("E2E_REGISTRY");
             say("    ready in " + secs(t));
 
+            Path tagFile = logs.resolve("image-tag");
             String tag = imageTag();
+            if (opts.skipBuild && Files.isRegularFile(tagFile)) {
+                tag = readString(tagFile).strip();
+            }
             Map<String, String> built = new LinkedHashMap<>();
             for (String svc : SERVICES) {
                 built.put(svc, registry + "/e2e/" + svc + ":" + tag);
             }
             t = System.nanoTime();
             if (opts.skipBuild) {
-                say("2/5 using the images already pushed with tag " + tag + " (--skip-build)");
+                say("2/5 using the images the last build pushed, tag " + tag + " (--skip-build)");
             } else {
                 say("2/5 building db, s1, s2 with JKube (profile image, base " + prep.get("E2E_IMAGE_JRE") + ") and pushing to " + registry);
                 buildImages(prep.get("E2E_IMAGE_JRE"), registry, tag, !opts.noCds);
+                writeString(tagFile, tag + "\n");
                 say("    built and pushed in " + secs(t));
             }
 
@@ -509,7 +516,7 @@ public class e2e implements Callable<Integer> {
                     save(w.name(), logText);
                     String why = r.exit != 0 ? "did not finish within " + deadline + " s (activeDeadlineSeconds)"
                             : "exited with code " + r.out.strip();
-                    throw new Fail("the " + w.name() + " Job's container " + why + ": " + lastLine(logText) + " (full log: "
+                    throw new Fail("the " + w.name() + " Job's container " + why + ": " + failureReason(logText) + " (full log: "
                             + repo.relativize(logs.resolve(w.name() + ".log")) + ").");
                 }
                 readyMillis.put(w.name(), (System.nanoTime() - t) / 1_000_000);
@@ -545,6 +552,37 @@ public class e2e implements Callable<Integer> {
             return ip;
         }
 
+        /**
+         * Like kubelet with restartPolicy Always: a Deployment's container that exited is started again after 10, 20, 40 s,
+         * at most MAX_RESTARTS times. Returns true when it restarted the container (the probe budget starts over).
+         */
+        boolean ensureRunning(Plan.Workload w) {
+            Sh.Result r = Podman.run(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", id + "-" + w.name()),
+                    Duration.ofSeconds(30));
+            String[] state = r.out.strip().split(" ");
+            if (r.exit == 0 && "running".equals(state[0])) {
+                return false;
+            }
+            int count = restarts.getOrDefault(w.name(), 0);
+            if (w.job() || r.exit != 0 || count >= MAX_RESTARTS) {
+                String text = containerLog(w.name());
+                save(w.name(), text);
+                throw new Fail("image of " + w.name() + " does not start: the container "
+                        + (state.length > 1 ? "exited with code " + state[1] : "is gone") + (count > 0 ? " after " + count + " restarts" : "")
+                        + ": " + failureReason(text) + " (full log: " + repo.relativize(logs.resolve(w.name() + ".log")) + ").");
+            }
+            long backoff = 10L << count;
+            restarts.put(w.name(), count + 1);
+            say("    " + w.name() + " exited with code " + state[1] + " (" + lastLine(failureReason(containerLog(w.name()))) + "); restarting it in "
+                    + backoff + " s, like kubelet (restart " + (count + 1) + " of at most " + MAX_RESTARTS + ")");
+            sleep(backoff * 1000);
+            Sh.Result start = Podman.run(List.of("start", id + "-" + w.name()), Duration.ofMinutes(1));
+            if (start.exit != 0) {
+                throw new Fail("image of " + w.name() + " does not start again after it exited: " + lastLine(start.err));
+            }
+            return true;
+        }
+
         /** The container is still running; if not, a failure that says how it ended. */
         void assertRunning(String workload) {
             Sh.Result r = Podman.run(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", id + "-" + workload),
@@ -554,7 +592,7 @@ public class e2e implements Callable<Integer> {
                 String text = containerLog(workload);
                 save(workload, text);
                 throw new Fail("image of " + workload + " does not start: the container "
-                        + (state.length > 1 ? "exited with code " + state[1] : "is gone") + ": " + lastLine(text)
+                        + (state.length > 1 ? "exited with code " + state[1] : "is gone") + ": " + failureReason(text)
                         + " (full log: " + repo.relativize(logs.resolve(workload + ".log")) + ").");
             }
         }
@@ -598,8 +636,8 @@ public class e2e implements Callable<Integer> {
 
         void report(Map<String, String> prep) {
             String registry = prep.get("E2E_REGISTRY");
-            out.println(String.format("%-15s %-52s %9s %9s %9s %9s %9s", "component", "image", "size MB", "pull MB", "ready s", "RSS MiB",
-                    "limit MiB"));
+            out.println(String.format("%-15s %-52s %8s %8s %8s %9s %8s %9s", "component", "image", "size MB", "pull MB", "ready s",
+                    "restarts", "RSS MiB", "limit MiB"));
             for (Plan.Workload w : plan.workloads) {
                 long size = parseLong(Podman.run(List.of("image", "inspect", "--format", "{{.Size}}", w.image()), Duration.ofSeconds(30)).out);
                 long pull = Registry.pullBytes(registry, w.image());
@@ -610,13 +648,15 @@ public class e2e implements Callable<Integer> {
                     rss = kb < 0 ? "-" : String.format("%.0f", kb / 1024.0);
                 }
                 Long ready = readyMillis.get(w.name());
-                out.println(String.format("%-15s %-52s %9.0f %9s %9s %9s %9s", w.name() + (w.job() ? " (Job)" : ""), w.image(), size / 1e6,
+                out.println(String.format("%-15s %-52s %8.0f %8s %8s %9s %8s %9s", w.name() + (w.job() ? " (Job)" : ""), w.image(), size / 1e6,
                         pull < 0 ? "-" : String.format("%.0f", pull / 1e6),
-                        ready == null ? "-" : String.format("%.1f", ready / 1000.0), rss,
+                        ready == null ? "-" : String.format("%.1f", ready / 1000.0), w.job() ? "-" : restarts.getOrDefault(w.name(), 0), rss,
                         w.memoryBytes() == null ? "-" : String.valueOf(w.memoryBytes() / (1024 * 1024))));
             }
-            out.println("(size: unpacked in podman's storage; pull: compressed layers in the registry; ready: container start to readiness"
-                    + " probe pass, for the Job: start to exit 0; RSS: the container's main process after the test requests)");
+            out.println("(size: unpacked in podman's storage; pull: compressed layers in the registry; ready: first container start to"
+                    + " readiness probe pass, for the Job: start to exit 0; RSS: the container's main process after the test requests)");
+            restarts.forEach((name, n) -> say("    warning: " + name + " needed " + n + " restart(s) before it was ready: on a cluster that is "
+                    + "CrashLoopBackOff for a while; see " + repo.relativize(logs.resolve(name + ".log"))));
             out.flush();
         }
 
@@ -1236,7 +1276,7 @@ public class e2e implements Callable<Integer> {
                             + "): see " + logPath + ".");
                 }
             } else if (w.startup() == null) {
-                run.assertRunning(w.name());
+                run.ensureRunning(w);
             }
         }
 
@@ -1246,7 +1286,11 @@ public class e2e implements Callable<Integer> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(budgetSeconds);
             sleep(p.initialDelay() * 1000L);
             while (true) {
-                run.assertRunning(w.name());
+                if (run.ensureRunning(w)) {
+                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(budgetSeconds);
+                    sleep(p.initialDelay() * 1000L);
+                    continue;
+                }
                 last = once(p);
                 if (last == null) {
                     return true;
@@ -1617,6 +1661,22 @@ public class e2e implements Callable<Integer> {
         return set;
     }
 
+    static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException ex) {
+            throw new Fail("cannot read " + file + " (" + ex.getMessage() + "): delete it and run again.");
+        }
+    }
+
+    static void writeString(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException ex) {
+            throw new Fail("cannot write " + file + " (" + ex.getMessage() + "): check that the folder is writable.");
+        }
+    }
+
     static long rssKb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -1640,6 +1700,17 @@ public class e2e implements Callable<Integer> {
 
     static String secs(long startNanos) {
         return String.format("%.0f s", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** The most telling line of a crashed JVM's log: Spring Boot's failure description, else an exception line, else the last line. */
+    static String failureReason(String log) {
+        List<String> lines = log.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            if (lines.get(i).equals("Description:")) {
+                return lines.get(i + 1);
+            }
+        }
+        return lines.stream().filter(l -> l.matches("^(Exception|Error|Caused by).*")).reduce((a, b) -> b).orElse(lastLine(log));
     }
 
     static String lastLine(String text) {
