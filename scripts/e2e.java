@@ -1391,16 +1391,17 @@ public class e2e implements Callable<Integer> {
             if (auth != null) {
                 req.header("Authorization", auth);
             }
-            String shown = path.replace(SAMPLE_SONG, "<sample song>").replace(SAMPLE_USER, "<sample user>");
+            String shown = method + " " + path.replace(SAMPLE_SONG, "<sample song>").replace(SAMPLE_USER, "<sample user>")
+                    + (auth == null ? "" : auth.contains("forged") ? " (forged token)" : " (token)");
             Reply reply;
             try {
                 HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
                 reply = new Reply(r.statusCode(), r.body());
             } catch (IOException ex) {
-                throw new Fail("request failed: " + method + " " + shown + " through the entry point: " + ex + ".");
+                throw new Fail("request failed: " + shown + " through the entry point: " + ex + ".");
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
-                throw new Fail("interrupted during " + method + " " + shown + ".");
+                throw new Fail("interrupted during " + shown + ".");
             }
             boolean ok = reply.status() == status && (contains == null || reply.body().contains(contains));
             String brief = reply.body().length() > 160 ? reply.body().substring(0, 160) + "..." : reply.body();
@@ -1408,12 +1409,11 @@ public class e2e implements Callable<Integer> {
                 brief = "<token>";
             }
             if (!ok) {
-                throw new Fail("request failed: " + method + " " + shown + " answered " + reply.status() + " " + brief.strip()
+                throw new Fail("request failed: " + shown + " answered " + reply.status() + " " + brief.strip()
                         + " (expected " + status + (contains == null ? "" : " with " + contains) + "): see "
                         + run.repo.relativize(run.logs.resolve(component + ".log")) + ".");
             }
-            run.say("    " + method + " " + shown + (auth == null ? "" : auth.contains("forged") ? " (forged token)" : " (token)")
-                    + " -> " + reply.status());
+            run.say("    " + shown + " -> " + reply.status());
             return reply;
         }
 
