@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  ./jbang scripts/bench.java",
             "  ./jbang scripts/bench.java --url http://localhost:8080 --scenario music --duration 60",
-            "  ./jbang scripts/bench.java --target-rps 2000 --target-p99 30 --out docs/perf",
+            "  ./jbang scripts/bench.java --start --warmup 60 --target-rps 2000 --target-p99 30 --target-rss 300",
             "",
             "Exit codes: 0 done (and every --target met); 1 the app could not be reached, login failed or no request",
             "succeeded; 2 usage error; 3 a --target-rps/--target-p99/--target-rss was missed or a request failed."})
@@ -114,6 +114,18 @@ public class bench implements Callable<Integer> {
             description = "Per-request timeout; a request that takes longer counts as an error (default: ${DEFAULT-VALUE})")
     double timeout;
 
+    @Option(names = "--start", description = {"Start db, s1 and s2 itself from apps/<name>/target/<name>.jar (copied to --out first),",
+            "one after another, with in-memory DynamoDB Local and checked tokens; record each one's start-up (process start",
+            "to readiness 200), load the sample data, benchmark, stop them. Without it: benchmark what already runs."})
+    boolean start;
+
+    @Option(names = "--jvm-options", paramLabel = "FLAGS", defaultValue = "-XX:+UseSerialGC -Xms32m -Xmx256m",
+            description = "JVM flags for --start (default: ${DEFAULT-VALUE})")
+    String jvmOptions;
+
+    @Option(names = "--java", paramLabel = "PATH", description = "java for --start (default: the one running bench)")
+    Path javaPath;
+
     @Option(names = "--target-rps", paramLabel = "N", description = "Exit 3 unless every scenario reaches N requests/s")
     Double targetRps;
 
@@ -157,6 +169,32 @@ public class bench implements Callable<Integer> {
         }
         URI music = url != null ? url : musicUrl;
         URI user = url != null ? url : userUrl;
+        Stack stack = null;
+        if (start) {
+            if (root == null) {
+                stderr.println("bench: --start needs the clone (apps/<name>/target/<name>.jar): run it from your clone.");
+                return 1;
+            }
+            stack = new Stack(this, root, outDir, data);
+            String failure = stack.start();
+            if (failure != null) {
+                stack.stop();
+                stderr.println(failure);
+                return 1;
+            }
+            music = URI.create("http://127.0.0.1:" + ports.get("s2"));
+            user = URI.create("http://127.0.0.1:" + ports.get("s1"));
+        }
+        try {
+            return measure(music, user, ids, outDir, stack);
+        } finally {
+            if (stack != null) {
+                stack.stop();
+            }
+        }
+    }
+
+    Integer measure(URI music, URI user, Map<String, List<String>> ids, Path outDir, Stack stack) throws Exception {
         if (token == null || token.isBlank()) {
             String who = loginId != null ? loginId : ids.get("user").get(0);
             token = login(user, who);
@@ -167,6 +205,11 @@ public class bench implements Callable<Integer> {
         boolean tty = System.console() != null;
         Instant started = Instant.now();
         Report report = new Report(started, connections, warmup, duration, label, loadAverage());
+        if (stack != null) {
+            report.startupMillis.putAll(stack.readyMillis);
+            report.startupLoad = stack.loadAtStart;
+            report.startedWith = stack.describe();
+        }
         for (String name : scenarios) {
             URI base = name.equals("music") ? music : user;
             String prefix = name.equals("music") ? "/api/v1/music/" : "/api/v1/user/";
@@ -279,6 +322,151 @@ public class bench implements Callable<Integer> {
         }
         done.await();
         return workers;
+    }
+
+    /**
+     * db, s1 and s2 started by bench itself (--start): from copies of the jars, so a rebuild in the clone cannot pull
+     * classes from under them; one after another, each timed from process start to its readiness 200.
+     */
+    static final class Stack {
+        final bench owner;
+        final Path root;
+        final Path dir;
+        final Path data;
+        final Map<String, Long> readyMillis = new LinkedHashMap<>();
+        final List<Process> processes = new ArrayList<>();
+        double loadAtStart;
+
+        Stack(bench owner, Path root, Path dir, Path data) {
+            this.owner = owner;
+            this.root = root;
+            this.dir = dir;
+            this.data = data;
+        }
+
+        String describe() {
+            return owner.jvmOptions + " (java " + javaBin() + "), DB_IN_MEMORY=true, AUTH_COMPAT=false";
+        }
+
+        String javaBin() {
+            return owner.javaPath != null ? owner.javaPath.toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        }
+
+        /** Null when all three are ready and loaded, else one sentence saying what to do. */
+        String start() throws IOException, InterruptedException {
+            Files.createDirectories(dir.resolve("jars"));
+            for (String name : List.of("db", "s1", "s2")) {
+                Path jar = root.resolve("apps/" + name + "/target/" + name + ".jar");
+                if (!Files.isRegularFile(jar) || !owner.ports.containsKey(name)) {
+                    return "bench: --start needs " + root.relativize(jar) + " and a port for " + name + " in --ports: build with"
+                            + " ./mvnw -q -B -ntp package -DskipTests -pl apps/db,apps/s1,apps/s2 -am.";
+                }
+                Files.copy(jar, dir.resolve("jars/" + name + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            byte[] random = new byte[48];
+            new java.security.SecureRandom().nextBytes(random);
+            Path key = dir.resolve("auth.key");
+            Files.deleteIfExists(key);
+            Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(key, java.util.Base64.getEncoder().encodeToString(random));
+            new java.security.SecureRandom().nextBytes(random);
+            String loaderToken = java.util.HexFormat.of().formatHex(random, 0, 16);
+            loadAtStart = loadAverage();
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "bench-stop"));
+            for (String name : List.of("db", "s1", "s2")) {
+                int port = owner.ports.get(name);
+                if (!Services.listeners(Set.of(port)).isEmpty()) {
+                    return "bench: port " + port + " (" + name + ") is busy: stop what runs there (dev.java?) or give other --ports.";
+                }
+                List<String> argv = new ArrayList<>(List.of(javaBin()));
+                argv.addAll(Arrays.asList(owner.jvmOptions.trim().split("\\s+")));
+                argv.addAll(List.of("-jar", dir.resolve("jars/" + name + ".jar").toString()));
+                ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve(name + ".log").toFile());
+                Map<String, String> env = pb.environment();
+                env.keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("AUTH_") || k.startsWith("SERVER_"));
+                env.put("SERVER_PORT", String.valueOf(port));
+                env.put("DDB_LOCAL_TELEMETRY", "0");
+                env.put("DB_IN_MEMORY", "true");
+                env.put("DB_DATA_DIR", dir.resolve("dynamodb").toString());
+                env.put("DB_LOADER_TOKEN", loaderToken);
+                env.put("DB_URL", "http://127.0.0.1:" + owner.ports.get("db"));
+                env.put("AUTH_KEY_FILE", key.toString());
+                env.put("AUTH_COMPAT", "false");
+                String prefix = switch (name) {
+                    case "db" -> "/api/v1/datastore";
+                    case "s1" -> "/api/v1/user";
+                    default -> "/api/v1/music";
+                };
+                long t0 = System.nanoTime();
+                Process p = pb.start();
+                processes.add(p);
+                URI base = URI.create("http://127.0.0.1:" + port);
+                long deadline = t0 + 120_000_000_000L;
+                while (true) {
+                    if (!p.isAlive()) {
+                        return "bench: " + name + " exited (code " + p.exitValue() + ") while starting: see " + dir.resolve(name + ".log") + ".";
+                    }
+                    try (Conn c = new Conn(base, 1000)) {
+                        if (c.send("GET", prefix + "/readiness", null, null).status() == 200) {
+                            break;
+                        }
+                    } catch (IOException notYet) {
+                        // not listening yet
+                    }
+                    if (System.nanoTime() > deadline) {
+                        return "bench: " + name + " was not ready within 120 s: see " + dir.resolve(name + ".log") + ".";
+                    }
+                    Thread.sleep(20);
+                }
+                readyMillis.put(name, (System.nanoTime() - t0) / 1_000_000);
+            }
+            return load(URI.create("http://127.0.0.1:" + owner.ports.get("db")), loaderToken);
+        }
+
+        /** The sample rows through db's /load, as the loader does; null when every row is in. */
+        String load(URI db, String token) throws IOException {
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("svc-loader:" + token).getBytes(StandardCharsets.UTF_8));
+            try (Conn c = new Conn(db, 5000)) {
+                for (String[] file : new String[][] {{"music.csv", "music", "Artist", "SongTitle"}, {"users.csv", "user", "fname", "lname", "email"}}) {
+                    List<String> lines = Files.readAllLines(data.resolve(file[0]), StandardCharsets.UTF_8);
+                    for (String line : lines.subList(1, lines.size())) {
+                        String[] f = line.split(",", -1);
+                        if (f.length != file.length - 1 || !UUID.matcher(f[f.length - 1].strip()).matches()) {
+                            continue;
+                        }
+                        StringBuilder body = new StringBuilder("{\"objtype\":\"").append(file[1]).append("\",\"uuid\":")
+                                .append(Report.q(f[f.length - 1].strip()));
+                        for (int i = 2; i < file.length; i++) {
+                            body.append(',').append(Report.q(file[i])).append(':').append(Report.q(f[i - 2]));
+                        }
+                        Response r = c.send("POST", "/api/v1/datastore/load", null, body.append('}').toString(), basic);
+                        if (r.status() != 200) {
+                            return "bench: loading " + file[0] + " into db answered " + r.status() + ": see " + dir.resolve("db.log") + ".";
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        synchronized void stop() {
+            for (Process p : processes) {
+                p.destroy();
+            }
+            for (Process p : processes) {
+                try {
+                    if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException ex) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+            processes.clear();
+        }
     }
 
     /** One connection's closed loop: send, wait for the whole answer, record, repeat until the end. */
@@ -403,6 +591,13 @@ public class bench implements Callable<Integer> {
         }
 
         Response send(String method, String path, String auth, String body) throws IOException {
+            return send(method, path, auth, body, null);
+        }
+
+        Response send(String method, String path, String auth, String body, String rawAuthorization) throws IOException {
+            if (rawAuthorization != null) {
+                auth = rawAuthorization;
+            }
             StringBuilder request = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
                     .append(host).append("\r\nAccept: */*\r\nUser-Agent: bench\r\n");
             if (auth != null) {
@@ -787,6 +982,9 @@ public class bench implements Callable<Integer> {
         final double loadBefore;
         double loadAfter;
         final List<Scenario> scenarios = new ArrayList<>();
+        final Map<String, Long> startupMillis = new LinkedHashMap<>();
+        double startupLoad = -1;
+        String startedWith = "";
 
         Report(Instant started, int connections, double warmup, double duration, String label, double loadBefore) {
             this.started = started;
@@ -812,6 +1010,13 @@ public class bench implements Callable<Integer> {
                     + " load average %.2f before, %.2f after%n", when(), machine(), connections, warmup, duration, loadBefore, loadAfter));
             if (!label.isBlank()) {
                 b.append("label: ").append(label).append('\n');
+            }
+            if (!startupMillis.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                startupMillis.forEach((n, ms) -> parts.add(n + " " + ms + " ms"));
+                b.append(String.format(Locale.ROOT, "start-up, process start to readiness 200 (one after another, load average %.2f"
+                        + " at the first): %s%n", startupLoad, String.join(", ", parts)));
+                b.append("started with: ").append(startedWith).append('\n');
             }
             b.append(String.format(Locale.ROOT, "%-6s %10s %9s %9s %9s %9s %9s  %s%n", "read", "req/s", "p50 ms", "p90 ms",
                     "p99 ms", "max ms", "errors", "url"));
@@ -873,6 +1078,9 @@ public class bench implements Callable<Integer> {
             b.append("  \"label\": ").append(q(label)).append(",\n");
             b.append("  \"load_average_before\": ").append(num(loadBefore)).append(",\n");
             b.append("  \"load_average_after\": ").append(num(loadAfter)).append(",\n");
+            b.append("  \"startup_ms\": ").append(object(startupMillis, String::valueOf)).append(",\n");
+            b.append("  \"startup_load_average\": ").append(num(startupLoad)).append(",\n");
+            b.append("  \"started_with\": ").append(q(startedWith)).append(",\n");
             b.append("  \"scenarios\": [");
             for (int i = 0; i < scenarios.size(); i++) {
                 Scenario s = scenarios.get(i);
@@ -950,7 +1158,7 @@ public class bench implements Callable<Integer> {
          */
         String svg() {
             int w = 900;
-            int h = 560;
+            int h = 590;
             int left = 60;
             int right = 20;
             int plotW = w - left - right;
@@ -1028,6 +1236,11 @@ public class bench implements Callable<Integer> {
                 b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d62728\" stroke-dasharray=\"3 3\"/>%n",
                         x300, top3 + 4, x300, by));
                 b.append(text(x300 + 4, top3, 11, "normal", "300 MB"));
+            }
+            if (!startupMillis.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                startupMillis.forEach((n, ms) -> parts.add(String.format(Locale.ROOT, "%s %.1f s", n, ms / 1000.0)));
+                b.append(text(left, by + 18, 12, "normal", "start-up to readiness (--start): " + String.join(", ", parts)));
             }
             b.append("</svg>\n");
             return b.toString();

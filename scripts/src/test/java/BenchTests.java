@@ -226,6 +226,16 @@ class BenchTests {
     }
 
     @Test
+    void startWithoutAPortForDbExitsOneBeforeStartingAnything() {
+        Run r = run("--start", "--ports", "s1=1,s2=2", "--out", out.toString(), "--data-dir", REPO.resolve("scripts/data").toString(),
+                "--token", TOKEN);
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("bench: --start needs apps/db/target/db.jar and a port for db in --ports").contains("./mvnw");
+        assertThat(out.resolve("auth.key")).doesNotExist();
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertThat(run("--connections", "0").code()).isEqualTo(2);
         assertThat(run("--scenario", "songs").code()).isEqualTo(2);
