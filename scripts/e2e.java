@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -51,7 +50,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -142,7 +140,13 @@ public class e2e implements Callable<Integer> {
         if (readyTimeout < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--ready-timeout must be at least 1 second");
         }
-        Path repo = repoRoot();
+        Path repo;
+        try {
+            repo = repoRoot();
+        } catch (Fail ex) {
+            err.println("e2e: " + ex.getMessage());
+            return 1;
+        }
         Run run = new Run(repo, out);
         Thread hook = new Thread(run::cleanup, "e2e-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -150,6 +154,7 @@ public class e2e implements Callable<Integer> {
             run.main(this);
             return 0;
         } catch (Fail ex) {
+            out.println("e2e: " + run.passed + " passed, 1 failed");
             out.flush();
             err.println("e2e: " + ex.getMessage());
             return 1;
@@ -192,6 +197,7 @@ public class e2e implements Callable<Integer> {
         final List<String> containers = new ArrayList<>(); // guarded by itself: the Ctrl-C hook reads it
         final Map<String, Long> readyMillis = new LinkedHashMap<>();
         final Map<String, Integer> restarts = new LinkedHashMap<>();
+        int passed; // checks passed so far: a pod ready, the Job done, a request answered as expected, the unique code, liveness
         static final int MAX_RESTARTS = 3;
         final AtomicBoolean cleaned = new AtomicBoolean();
         Path work;
@@ -273,6 +279,7 @@ public class e2e implements Callable<Integer> {
             say("5/5 report");
             report(prep);
             say("passed in " + secs(t0) + "; container logs in " + repo.relativize(logs) + "/");
+            say(passed + " passed, 0 failed");
             if (opts.keep) {
                 say("--keep: the app stays up at " + base + " until you press Enter (or Ctrl-C)");
                 try {
@@ -458,6 +465,7 @@ public class e2e implements Callable<Integer> {
                     new Prober(this, w).awaitReady(readyTimeout);
                     long ms = (System.nanoTime() - started.get(w.name())) / 1_000_000;
                     readyMillis.put(w.name(), ms);
+                    passed++;
                     say("    " + w.name() + " ready in " + String.format("%.1f s", ms / 1000.0) + " (sync wave " + wave.getKey() + ")");
                 }
             }
@@ -520,6 +528,7 @@ public class e2e implements Callable<Integer> {
                             + repo.relativize(logs.resolve(w.name() + ".log")) + ").");
                 }
                 readyMillis.put(w.name(), (System.nanoTime() - t) / 1_000_000);
+                passed++;
                 String summary = logText.lines().filter(l -> l.matches(".*created \\d+, updated \\d+.*")).reduce((a, b) -> b)
                         .orElse(lastLine(logText));
                 say("    " + w.name() + " Job completed in " + secs(t) + ": " + summary.strip());
@@ -606,6 +615,7 @@ public class e2e implements Callable<Integer> {
                         throw new Fail(w.name() + "'s liveness probe " + w.liveness().describe() + " fails after the test requests (" + result
                                 + "): Kubernetes would restart it; see " + repo.relativize(logs.resolve(w.name() + ".log")) + ".");
                     }
+                    passed++;
                 }
             }
             say("    every liveness probe still passes");
@@ -1378,6 +1388,7 @@ public class e2e implements Callable<Integer> {
                 throw new Fail("the s2 container's log has no 'Unique code:' line: check s2's start-up logging (see "
                         + run.repo.relativize(run.logs.resolve("s2.log")) + ").");
             }
+            run.passed++;
             run.say("    find-the-bug: /api/v1/music/test answered 500, s2 logged: "
                     + unique.substring(unique.indexOf("Unique code:")).strip());
         }
@@ -1414,6 +1425,7 @@ public class e2e implements Callable<Integer> {
                         + run.repo.relativize(run.logs.resolve(component + ".log")) + ".");
             }
             run.say("    " + shown + " -> " + reply.status());
+            run.passed++;
             return reply;
         }
 
