@@ -19,13 +19,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param userTable the users table ({@code DB_USER_TABLE})
  * @param apiCallTimeout time for one SDK call including retries ({@code DB_DYNAMODB_CALL_TIMEOUT})
  * @param apiCallAttemptTimeout time for one attempt ({@code DB_DYNAMODB_ATTEMPT_TIMEOUT})
+ * @param startupTimeout how long start-up keeps trying to reach DynamoDB for its tables before it gives up
+ * ({@code DB_STARTUP_TIMEOUT}); a DynamoDB that starts at the same time, or answers slowly at first, is waited for
  */
 @ConfigurationProperties("dynamodb")
 public record DynamoProperties(@DefaultValue("us-east-1") String region, @DefaultValue("") String endpoint,
 		@DefaultValue("true") boolean embedded, @DefaultValue(".data/dynamodb") Path dataDir,
 		@DefaultValue("false") boolean inMemory, @DefaultValue("true") boolean createTables,
 		@DefaultValue("music") String musicTable, @DefaultValue("user") String userTable,
-		@DefaultValue("PT2S") Duration apiCallTimeout, @DefaultValue("PT0.8S") Duration apiCallAttemptTimeout) {
+		@DefaultValue("PT2S") Duration apiCallTimeout, @DefaultValue("PT0.8S") Duration apiCallAttemptTimeout,
+		@DefaultValue("PT60S") Duration startupTimeout) {
 
 	boolean usesEmbedded() {
 		return this.endpoint.isBlank() && this.embedded;

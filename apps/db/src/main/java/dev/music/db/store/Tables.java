@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.music.db.item.ObjectType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -86,7 +87,36 @@ public class Tables implements InitializingBean {
 		}
 	}
 
+	/** Creates the table, retrying with backoff while DynamoDB does not answer, up to the start-up timeout. */
 	private void create(ObjectType type) {
+		long deadline = System.nanoTime() + this.properties.startupTimeout().toNanos();
+		for (long pause = 250;; pause = Math.min(pause * 2, 5_000)) {
+			try {
+				createOnce(type);
+				return;
+			}
+			catch (DynamoStartupException ex) {
+				if (!(ex.getCause() instanceof SdkClientException) || System.nanoTime() + pause * 1_000_000 > deadline) {
+					throw ex;
+				}
+				log.warn("DynamoDB does not answer yet for table {} ({}); trying again in {} ms", name(type),
+						ex.getCause().getMessage(), pause);
+				sleep(pause);
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting for DynamoDB", ex);
+		}
+	}
+
+	private void createOnce(ObjectType type) {
 		String table = name(type);
 		try {
 			try {

@@ -25,16 +25,18 @@ class DynamoStartupTests {
 		}
 		SpringApplication app = new SpringApplication(Application.class);
 		assertThatThrownBy(() -> app.run("--server.port=0", "--dynamodb.endpoint=http://127.0.0.1:" + closedPort,
-				"--dynamodb.api-call-timeout=PT1S", "--dynamodb.api-call-attempt-timeout=PT0.3S"))
+				"--dynamodb.api-call-timeout=PT1S", "--dynamodb.api-call-attempt-timeout=PT0.3S",
+				"--dynamodb.startup-timeout=PT3S"))
 			.hasRootCauseInstanceOf(java.net.ConnectException.class);
-		assertThat(output).contains("db could not prepare DynamoDB table 'music' at http://127.0.0.1:" + closedPort)
+		assertThat(output).contains("DynamoDB does not answer yet for table music")
+			.contains("db could not prepare DynamoDB table 'music' at http://127.0.0.1:" + closedPort)
 			.contains("DB_DYNAMODB_ENDPOINT");
 	}
 
 	@Test
 	void theAnalysisNamesTableEndpointAndCredentialSourceButNoSecret() {
 		DynamoProperties aws = new DynamoProperties("eu-west-1", "", false, null, false, false, "songs", "people",
-				java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(1));
+				java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5));
 		DynamoStartupException ex = new DynamoStartupException("songs", aws, "cannot describe or create the table",
 				new RuntimeException("AccessDenied"));
 		FailureAnalysis analysis = new DynamoFailureAnalyzer().analyze(ex);

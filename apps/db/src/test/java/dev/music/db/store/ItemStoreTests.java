@@ -33,7 +33,7 @@ class ItemStoreTests {
 	static void start() {
 		local = DynamoDBEmbedded.create(true);
 		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true, "music",
-				"user", Duration.ofSeconds(2), Duration.ofSeconds(1));
+				"user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		tables = new Tables(local.dynamoDbClient(), properties);
 		tables.afterPropertiesSet();
 		store = new ItemStore(local.dynamoDbClient(), tables, new DynamoMetrics(registry));
@@ -111,7 +111,7 @@ class ItemStoreTests {
 	@Test
 	void aMissingTableIsUnavailableAndNotReady() {
 		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, false, "nope",
-				"nope2", Duration.ofSeconds(2), Duration.ofSeconds(1));
+				"nope2", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		Tables missing = new Tables(local.dynamoDbClient(), properties);
 		ItemStore broken = new ItemStore(local.dynamoDbClient(), missing, new DynamoMetrics(registry));
 		assertThatThrownBy(() -> broken.get(ObjectType.MUSIC, "22e47f97-11ca-4c3c-8e77-f3068fddaf6e"))
