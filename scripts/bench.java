@@ -39,20 +39,25 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Drives GET /api/v1/music/{id} and GET /api/v1/user/{id} over the sample ids (scripts/data/*.csv) at a",
-            "fixed number of keep-alive connections (closed loop: each connection sends its next request when the",
-            "answer is in). Logs in first (PUT /api/v1/user/login) and sends the token, so it works with and without",
-            "AUTH_COMPAT. Each scenario warms up, then is measured. Reports throughput, p50/p90/p99/max latency, errors,",
-            "and for every service listening on this machine its RSS (max while measured) and CPU per request,",
-            "as text (stdout and bench.txt), bench.json and a chart, bench.svg, in --out.",
-            "Start the app first, e.g. ./jbang scripts/dev.java (or point --url at any deployment).", ""},
+            "Drives GET /api/v1/music/{id} and GET /api/v1/user/{id} over the sample",
+            "ids (scripts/data/*.csv) at a fixed number of keep-alive connections",
+            "(closed loop: each connection sends its next request when the answer is",
+            "in). Logs in first (PUT /api/v1/user/login) and sends the token, so it",
+            "works with and without AUTH_COMPAT. Each scenario warms up, then is",
+            "measured. Reports req/s, p50/p90/p99/max latency and errors, and for",
+            "every service listening on this machine its max RSS while measured and",
+            "its CPU per request; as text (stdout, bench.txt), bench.json and a chart",
+            "(bench.svg) in --out. Start the app first (./jbang scripts/dev.java),",
+            "point --url at a deployment, or let --start run it.", ""},
         footer = {"", "Examples:",
             "  ./jbang scripts/bench.java",
-            "  ./jbang scripts/bench.java --url http://localhost:8080 --scenario music --duration 60",
-            "  ./jbang scripts/bench.java --start --warmup 60 --target-rps 2000 --target-p99 30 --target-rss 300",
+            "  ./jbang scripts/bench.java --url http://localhost:8080 --scenario music",
+            "  ./jbang scripts/bench.java --start --warmup 60 --target-rps 2000 \\",
+            "      --target-p99 30 --target-rss 300",
             "",
-            "Exit codes: 0 done (and every --target met); 1 the app could not be reached, login failed or no request",
-            "succeeded; 2 usage error; 3 a --target-rps/--target-p99/--target-rss was missed or a request failed."})
+            "Exit codes: 0 done (and every --target met); 1 the app could not be",
+            "reached, login failed or no request succeeded; 2 usage error; 3 a",
+            "--target-rps/--target-p99/--target-rss was missed or a request failed."})
 public class bench implements Callable<Integer> {
 
     static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -114,9 +119,9 @@ public class bench implements Callable<Integer> {
             description = "Per-request timeout; a request that takes longer counts as an error (default: ${DEFAULT-VALUE})")
     double timeout;
 
-    @Option(names = "--start", description = {"Start db, s1 and s2 itself from apps/<name>/target/<name>.jar (copied to --out first),",
-            "one after another, with in-memory DynamoDB Local and checked tokens; record each one's start-up (process start",
-            "to readiness 200), load the sample data, benchmark, stop them. Without it: benchmark what already runs."})
+    @Option(names = "--start", description = "Start db, s1, s2 from apps/<name>/target/<name>.jar (copied to --out),"
+            + " one after another, in-memory DynamoDB Local, tokens checked; time each start-up (process start to"
+            + " readiness 200), load the sample data, benchmark, stop them")
     boolean start;
 
     @Option(names = "--jvm-options", paramLabel = "FLAGS", defaultValue = "-XX:+UseSerialGC -Xms32m -Xmx256m",
