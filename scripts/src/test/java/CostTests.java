@@ -1,5 +1,3 @@
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -10,10 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -24,8 +18,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +38,9 @@ import static org.assertj.core.api.Assertions.within;
  */
 class CostTests {
 
-    static DynamoDBProxyServer dynamo;
+    static DynamoDbLocal dynamo;
     static String dynamoUrl;
-    static final Map<String, String> SAVED = new LinkedHashMap<>();
+    static FakeAwsCredentials credentials;
 
     AwsStub stub;
     @TempDir
@@ -56,46 +48,27 @@ class CostTests {
 
     @BeforeAll
     static void fakeCredentialsAndDynamoDbLocal() throws Exception {
-        for (String k : List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken", "aws.region", "aws.disableEc2Metadata",
-                "aws.sharedCredentialsFile", "aws.configFile")) {
-            SAVED.put(k, System.getProperty(k));
-        }
-        System.setProperty("aws.accessKeyId", "AKIDFAKEFORTESTS");
-        System.setProperty("aws.secretAccessKey", "fake-secret-for-tests");
-        System.setProperty("aws.disableEc2Metadata", "true");
-        int port = freePort();
-        dynamo = ServerRunner.createServerFromCommandLineArgs(new String[] {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", String.valueOf(port)});
-        dynamo.start();
-        dynamoUrl = "http://127.0.0.1:" + port;
-        try (DynamoDbClient client = DynamoDbClient.builder().endpointOverride(URI.create(dynamoUrl)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("fake", "fake"))).build()) {
-            client.createTable(b -> b.tableName("music").billingMode(BillingMode.PAY_PER_REQUEST)
-                    .keySchema(k -> k.attributeName("uuid").keyType(KeyType.HASH))
-                    .attributeDefinitions(a -> a.attributeName("uuid").attributeType(ScalarAttributeType.S)));
-            client.createTable(b -> b.tableName("user").billingMode(BillingMode.PROVISIONED)
-                    .provisionedThroughput(p -> p.readCapacityUnits(5L).writeCapacityUnits(5L))
-                    .keySchema(k -> k.attributeName("uuid").keyType(KeyType.HASH))
-                    .attributeDefinitions(a -> a.attributeName("uuid").attributeType(ScalarAttributeType.S)));
-            for (int i = 0; i < 3; i++) {
-                String id = "song-" + i;
-                client.putItem(b -> b.tableName("music").item(Map.of("uuid", AttributeValue.fromS(id),
-                        "Artist", AttributeValue.fromS("The Beatles"), "SongTitle", AttributeValue.fromS("Help " + id))));
-            }
+        credentials = FakeAwsCredentials.install();
+        dynamo = DynamoDbLocal.start();
+        dynamoUrl = dynamo.url;
+        dynamo.createTable("music", "uuid");
+        dynamo.client.createTable(b -> b.tableName("user").billingMode(BillingMode.PROVISIONED)
+                .provisionedThroughput(p -> p.readCapacityUnits(5L).writeCapacityUnits(5L))
+                .keySchema(k -> k.attributeName("uuid").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("uuid").attributeType(ScalarAttributeType.S)));
+        for (int i = 0; i < 3; i++) {
+            String id = "song-" + i;
+            dynamo.client.putItem(b -> b.tableName("music").item(Map.of("uuid", AttributeValue.fromS(id),
+                    "Artist", AttributeValue.fromS("The Beatles"), "SongTitle", AttributeValue.fromS("Help " + id))));
         }
     }
 
     @AfterAll
     static void restore() throws Exception {
         if (dynamo != null) {
-            dynamo.stop();
+            dynamo.close();
         }
-        SAVED.forEach((k, v) -> {
-            if (v == null) {
-                System.clearProperty(k);
-            } else {
-                System.setProperty(k, v);
-            }
-        });
+        credentials.restore();
     }
 
     @BeforeEach
@@ -106,12 +79,6 @@ class CostTests {
     @AfterEach
     void stopStub() {
         stub.close();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     LogsTests.Run cost(String... args) {
@@ -288,7 +255,7 @@ class CostTests {
 
     @Test
     void unreachableAwsFailsWithOneSentence() throws IOException {
-        int closed = freePort();
+        int closed = TestPorts.free();
         LogsTests.Run r = LogsTests.run(new cost(), "--region", "us-east-1", "--no-price-api",
                 "--endpoint-url", "http://127.0.0.1:" + closed);
 

@@ -2,7 +2,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +43,7 @@ class LoaderDbTests {
     static void startDb() throws Exception {
         assertThat(JAR).as("%s is missing: build it with ./mvnw -q -B -ntp package -DskipTests -pl apps/db -am"
                 + " (./mvnw verify builds it before the scripts module)", JAR).isRegularFile();
-        int port = freePort();
+        int port = TestPorts.free();
         url = "http://127.0.0.1:" + port;
         log = Files.createTempFile("loader-db", ".log");
         ProcessBuilder pb = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString())
@@ -132,7 +131,7 @@ class LoaderDbTests {
 
     @Test
     void whenDbIsDownItGivesUpWithAClearMessage() throws Exception {
-        int closed = freePort();
+        int closed = TestPorts.free();
         long start = System.nanoTime();
         LoaderTests.Run r = runAt("http://127.0.0.1:" + closed, "--max-wait", "2");
         assertThat(r.code()).isEqualTo(1);
@@ -179,9 +178,4 @@ class LoaderDbTests {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,11 +1,7 @@
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,19 +11,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** loader.java --dynamodb-endpoint against a real DynamoDB Local server (Amazon's engine, in memory, free port). */
 class LoaderDynamoDbTests {
 
     static final Path ROOT = Path.of(System.getProperty("repo.root", "../")).toAbsolutePath().normalize();
-    static DynamoDBProxyServer server;
+    static DynamoDbLocal local;
     static String endpoint;
     static DynamoDbClient dynamo;
 
@@ -36,26 +27,17 @@ class LoaderDynamoDbTests {
 
     @BeforeAll
     static void startDynamoDbLocal() throws Exception {
-        int port = freePort();
-        server = ServerRunner.createServerFromCommandLineArgs(new String[] {"-inMemory", "-sharedDb", "-port", String.valueOf(port)});
-        server.start();
-        endpoint = "http://127.0.0.1:" + port;
-        dynamo = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
+        local = DynamoDbLocal.start();
+        endpoint = local.url;
+        dynamo = local.client;
         // the tables as db creates them (apps/db Tables): one string hash key named after the object type
-        for (String[] t : new String[][] {{"t_music", "music_id"}, {"t_user", "user_id"}}) {
-            dynamo.createTable(r -> r.tableName(t[0])
-                    .attributeDefinitions(a -> a.attributeName(t[1]).attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName(t[1]).keyType(KeyType.HASH))
-                    .billingMode("PAY_PER_REQUEST"));
-        }
+        local.createTable("t_music", "music_id");
+        local.createTable("t_user", "user_id");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        dynamo.close();
-        server.stop();
+        local.close();
     }
 
     @Test
@@ -109,7 +91,7 @@ class LoaderDynamoDbTests {
 
     @Test
     void givesUpWhenDynamoDbDoesNotAnswer() throws Exception {
-        int port = freePort();
+        int port = TestPorts.free();
         LoaderTests.Run r = runAt("http://127.0.0.1:" + port, "--max-wait", "1");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("gave up after 1 s: DynamoDB at http://127.0.0.1:" + port + " did not answer");
@@ -135,9 +117,4 @@ class LoaderDynamoDbTests {
         return new LoaderTests.Run(code, out.toString(), err.toString());
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

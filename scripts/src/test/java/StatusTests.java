@@ -1,5 +1,3 @@
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -13,20 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** status.java's one screen against fabric8's mock API server and DynamoDB Local, with parts missing or unreachable. */
 class StatusTests {
 
-    static DynamoDBProxyServer dynamo;
+    static DynamoDbLocal dynamo;
     static String dynamoUrl;
-    static final Map<String, String> SAVED = new LinkedHashMap<>();
+    static FakeAwsCredentials credentials;
 
     LogsTests.Cluster cluster;
     @TempDir
@@ -45,38 +34,20 @@ class StatusTests {
 
     @BeforeAll
     static void fakeCredentialsAndDynamoDbLocal() throws Exception {
-        for (String k : List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.disableEc2Metadata")) {
-            SAVED.put(k, System.getProperty(k));
-        }
-        System.setProperty("aws.accessKeyId", "AKIDFAKEFORTESTS");
-        System.setProperty("aws.secretAccessKey", "fake-secret-for-tests");
-        System.setProperty("aws.disableEc2Metadata", "true");
-        int port = CostTests.freePort();
-        dynamo = ServerRunner.createServerFromCommandLineArgs(new String[] {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", String.valueOf(port)});
-        dynamo.start();
-        dynamoUrl = "http://127.0.0.1:" + port;
-        try (DynamoDbClient client = DynamoDbClient.builder().endpointOverride(URI.create(dynamoUrl)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("fake", "fake"))).build()) {
-            client.createTable(b -> b.tableName("music").billingMode(BillingMode.PAY_PER_REQUEST)
-                    .keySchema(k -> k.attributeName("uuid").keyType(KeyType.HASH))
-                    .attributeDefinitions(a -> a.attributeName("uuid").attributeType(ScalarAttributeType.S)));
-            client.putItem(b -> b.tableName("music").item(Map.of("uuid", AttributeValue.fromS("1"), "Artist", AttributeValue.fromS("Queen"))));
-            client.putItem(b -> b.tableName("music").item(Map.of("uuid", AttributeValue.fromS("2"), "Artist", AttributeValue.fromS("ABBA"))));
-        }
+        credentials = FakeAwsCredentials.install();
+        dynamo = DynamoDbLocal.start();
+        dynamoUrl = dynamo.url;
+        dynamo.createTable("music", "uuid");
+        dynamo.client.putItem(b -> b.tableName("music").item(Map.of("uuid", AttributeValue.fromS("1"), "Artist", AttributeValue.fromS("Queen"))));
+        dynamo.client.putItem(b -> b.tableName("music").item(Map.of("uuid", AttributeValue.fromS("2"), "Artist", AttributeValue.fromS("ABBA"))));
     }
 
     @AfterAll
     static void restore() throws Exception {
         if (dynamo != null) {
-            dynamo.stop();
+            dynamo.close();
         }
-        SAVED.forEach((k, v) -> {
-            if (v == null) {
-                System.clearProperty(k);
-            } else {
-                System.setProperty(k, v);
-            }
-        });
+        credentials.restore();
     }
 
     @BeforeEach
@@ -173,7 +144,7 @@ class StatusTests {
     @Test
     void dynamoDbUnreachableStillShowsTheCluster() throws IOException {
         healthyApp();
-        int closed = CostTests.freePort();
+        int closed = TestPorts.free();
 
         LogsTests.Run r = status("--dynamodb-endpoint-url", "http://127.0.0.1:" + closed);
 
@@ -207,7 +178,7 @@ class StatusTests {
 
     @Test
     void kubernetesUnreachableStillShowsDynamoDb() throws IOException {
-        int closed = CostTests.freePort();
+        int closed = TestPorts.free();
         Path kubeconfig = LogsTests.Cluster.kubeconfig(tmp, "http://127.0.0.1:" + closed, "gone-cluster", "music");
 
         LogsTests.Run r = status("--kubeconfig", kubeconfig.toString());
