@@ -1,6 +1,8 @@
 package dev.music.db.store;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,19 +21,26 @@ public class DynamoMetrics {
 
 	private final MeterRegistry registry;
 
+	/** One timer per operation, table and outcome, built once: this runs on every DynamoDB call. */
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
 	DynamoMetrics(MeterRegistry registry) {
 		this.registry = registry;
 	}
 
 	void record(String operation, String table, String outcome, long nanos) {
-		Timer.builder("dynamodb.calls")
+		this.timers.computeIfAbsent(operation + '/' + table + '/' + outcome, (key) -> timer(operation, table, outcome))
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(String operation, String table, String outcome) {
+		return Timer.builder("dynamodb.calls")
 			.description("DynamoDB calls made by db")
 			.tags("operation", operation, "table", table, "outcome", outcome)
 			.publishPercentileHistogram()
 			.minimumExpectedValue(Duration.ofMillis(1))
 			.maximumExpectedValue(Duration.ofSeconds(5))
-			.register(this.registry)
-			.record(nanos, TimeUnit.NANOSECONDS);
+			.register(this.registry);
 	}
 
 }
