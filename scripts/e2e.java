@@ -228,11 +228,11 @@ public class e2e implements Callable<Integer> {
             } catch (IOException ex) {
                 throw new Fail("cannot create the work folders (" + ex.getMessage() + "): check that " + logs + " and /tmp are writable.");
             }
-            removeLeftovers();
-
             say("1/5 preparing podman, the registry on 127.0.0.1 and the stand-in images (cached after the first run)");
             long t = System.nanoTime();
             Map<String, String> prep = prepare();
+            // after prepare(): on a new machine podman exists only once prepare.sh has installed it
+            removeLeftovers();
             String registry = prep.get("E2E_REGISTRY");
             say("    ready in " + secs(t));
 
@@ -334,7 +334,10 @@ public class e2e implements Callable<Integer> {
                     trainCds(base, svc);
                 }
             }
-            mvn(Stream.concat(Stream.of("-B", "-ntp", "-pl", modules, "-am", "k8s:build", "k8s:push"), props.stream()).toList(), log,
+            // "package" before the plugin goals: without a lifecycle phase the reactor never packages common, and Maven
+            // would look for it in ~/.m2, where only an earlier "mvn install" could have put it
+            mvn(Stream.concat(Stream.of("-B", "-ntp", "-pl", modules, "-am", "package", "k8s:build", "k8s:push", "-DskipTests"),
+                    props.stream()).toList(), log,
                     "building and pushing the images with JKube");
         }
 
