@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
             "Retries with backoff while db or DynamoDB is unreachable, answers 503/429 or throttles.",
             "Every option has an environment variable (in brackets); an option wins over its variable.", ""},
         footer = {"", "Examples:",
-            "  LOADER_TOKEN_FILE=.data/loader.token jbang scripts/loader.java",
+            "  jbang scripts/loader.java                  # next to scripts/dev.java: its .data/loader.token, db on :30002",
             "  jbang scripts/loader.java --token-file .data/loader.token --music-file my-songs.csv --users-file ''",
             "  jbang scripts/loader.java --dynamodb-endpoint http://localhost:8000",
             "",
@@ -83,7 +83,8 @@ public class loader implements Callable<Integer> {
     String token;
 
     @Option(names = "--token-file", defaultValue = "${env:LOADER_TOKEN_FILE}", paramLabel = "FILE",
-            description = "Read the loader token from this file instead [LOADER_TOKEN_FILE]")
+            description = "Read the loader token from this file instead [LOADER_TOKEN_FILE] (default when --url is on this "
+                    + "machine: .data/loader.token, which scripts/dev.java writes, if it exists)")
     Path tokenFile;
 
     @Option(names = "--dynamodb", defaultValue = "${env:LOADER_DYNAMODB:-false}",
@@ -175,8 +176,15 @@ public class loader implements Callable<Integer> {
         return tally.failed == 0 ? 0 : 1;
     }
 
+    /** Where scripts/dev.java keeps db's loader token, relative to the clone's root (the working directory, like the CSV defaults). */
+    static final Path DEV_TOKEN_FILE = Path.of(".data/loader.token");
+    static final Pattern LOOPBACK_URL = Pattern.compile("https?://(localhost|127\\.0\\.0\\.1)(:\\d+)?/?");
+
     String readToken() {
         String value = token;
+        if (blank(value) && tokenFile == null && LOOPBACK_URL.matcher(url).matches() && Files.isRegularFile(DEV_TOKEN_FILE)) {
+            tokenFile = DEV_TOKEN_FILE; // the local stack's own token: next to dev.java the loader needs no options
+        }
         if (blank(value) && tokenFile != null) {
             try {
                 value = Files.readString(tokenFile).strip();
@@ -187,7 +195,8 @@ public class loader implements Callable<Integer> {
         if (blank(value)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "no loader token: pass db's DB_LOADER_TOKEN in --token, --token-file, LOADER_TOKEN or LOADER_TOKEN_FILE"
-                            + " (or use --dynamodb-endpoint to write straight into DynamoDB).");
+                            + " (with a --url on this machine it uses " + DEV_TOKEN_FILE + ", which ./jbang scripts/dev.java"
+                            + " writes, when that file exists; or use --dynamodb-endpoint to write straight into DynamoDB).");
         }
         return value;
     }

@@ -252,6 +252,39 @@ class LoaderTests {
     }
 
     @Test
+    void nextToTheLocalStackItUsesItsTokenFileWithNoOptions() throws Exception {
+        Stub db = stub(body -> new Answer(200, "{\"music_id\":\"x\",\"result\":\"unchanged\"}", null));
+        Path clone = Files.createDirectories(dir.resolve("clone"));
+        Files.createDirectories(clone.resolve(".data"));
+        Files.writeString(clone.resolve(".data/loader.token"), TOKEN + "\n");
+        Path music = write("one.csv", "Artist,SongTitle,UUID\nA,B,55555555-5555-5555-5555-555555555555\n");
+        Run r = runProcessIn(clone, Map.of(), "--url", db.url(), "--users-file", "", "--music-file", music.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("unchanged 1");
+        assertThat(db.requests).singleElement().extracting(Request::authorization)
+                .isEqualTo("Basic " + Base64.getEncoder().encodeToString(("svc-loader:" + TOKEN).getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.out + r.err).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void withoutATokenTheErrorNamesTheLocalStacksFile() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-stack"));
+        Run r = runProcessIn(empty, Map.of(), "--url", "http://localhost:9", "--users-file", "", "--music-file", "");
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).contains("no loader token").contains(".data/loader.token").contains("scripts/dev.java");
+    }
+
+    @Test
+    void aRemoteUrlNeverPicksUpTheLocalTokenFile() throws Exception {
+        Path clone = Files.createDirectories(dir.resolve("remote"));
+        Files.createDirectories(clone.resolve(".data"));
+        Files.writeString(clone.resolve(".data/loader.token"), TOKEN + "\n");
+        Run r = runProcessIn(clone, Map.of(), "--url", "http://db.music.svc:30002", "--users-file", "", "--music-file", "");
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).contains("no loader token");
+    }
+
+    @Test
     void takesEverySettingFromEnvironmentVariablesAndOptionsWin() throws Exception {
         Stub fromEnv = stub(body -> new Answer(200, "{\"music_id\":\"x\",\"result\":\"unchanged\"}", null));
         Stub fromOption = stub(body -> new Answer(200, "{\"music_id\":\"x\",\"result\":\"created\"}", null));
@@ -301,10 +334,14 @@ class LoaderTests {
 
     /** As its own JVM, so environment variables can be set. */
     static Run runProcess(Map<String, String> env, String... args) throws Exception {
+        return runProcessIn(ROOT, env, args);
+    }
+
+    static Run runProcessIn(Path workingDir, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "loader"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("LOADER_"));
         pb.environment().putAll(env);
         Path out = Files.createTempFile("loader", ".out");
