@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares what scripts/e2e.java needs on a Debian/Ubuntu machine without Docker or a reachable public registry:
-#   1. installs podman, runc, Debian's docker-registry and debootstrap (only when missing);
+#   1. installs podman, runc, iptables, Debian's docker-registry and debootstrap (only when missing);
 #   2. starts a registry on 127.0.0.1:$E2E_REGISTRY_PORT (only when none answers there);
 #   3. builds the stand-in base images from the recipes in scripts/e2e/images/<name>/ and pushes them,
 #      skipping every image whose tag (a hash of its recipe) the registry already has.
@@ -26,7 +26,9 @@ mkdir -p "$cache"
 
 # 1. tools -------------------------------------------------------------------------------------------
 missing=()
-for tool in podman runc netavark aardvark-dns docker-registry debootstrap curl sha256sum; do
+# iptables: netavark sets up the container network with it (not a dependency of the Debian package, and absent
+# from minimal machines: "netavark: No such file or directory")
+for tool in podman runc netavark aardvark-dns iptables docker-registry debootstrap curl sha256sum; do
   case "$tool" in
     netavark|aardvark-dns) [ -x "/usr/lib/podman/$tool" ] || missing+=("$tool") ;;
     sha256sum) command -v "$tool" >/dev/null || missing+=(coreutils) ;;
