@@ -38,6 +38,7 @@ if command -v podman >/dev/null; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get purge -y -qq --auto-remove podman runc iptables docker-registry debootstrap >/dev/null 2>&1 || true
+hash -r # command -v would otherwise answer from bash's cache of paths seen before the purge
 for tool in podman runc iptables docker-registry debootstrap; do
   if command -v "$tool" >/dev/null; then
     say "$tool is still installed after apt-get purge: remove it by hand, then run this again."
