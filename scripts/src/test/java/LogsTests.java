@@ -160,7 +160,7 @@ class LogsTests {
         Run r = logs("s2");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(lines(r.out())).containsExactly(
+        assertThat(lines(r.out())).as(r.err()).containsExactly(
                 "s2-aaa | a first", "s2-bbb | b second", "s2-aaa | a third", "s2-bbb | b fourth");
     }
 
