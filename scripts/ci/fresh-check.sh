@@ -37,7 +37,7 @@ if command -v podman >/dev/null; then
   podman --runtime runc system reset --force >/dev/null 2>&1 || true
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get purge -y -qq --auto-remove podman runc iptables docker-registry debootstrap >/dev/null 2>&1 || true
+apt-get purge -y -qq --auto-remove podman runc netavark aardvark-dns iptables docker-registry debootstrap >/dev/null 2>&1 || true
 hash -r # command -v would otherwise answer from bash's cache of paths seen before the purge
 for tool in podman runc iptables docker-registry debootstrap; do
   if command -v "$tool" >/dev/null; then
