@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/HttpJson.java
-//DESCRIPTION Music client, a shell or one command: jbang scripts/mcli.java --login b66f61e7-4fad-402f-aaad-101e3e2522d3 read
+//DESCRIPTION Music client, a shell or one command: jbang scripts/mcli.java --login <user id> read
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,10 +41,14 @@ import picocli.CommandLine.Spec;
             "  create <artist> <title>   a new song; quote names with spaces: create \"Gang of Four\" \"Isle of Dogs\"",
             "  delete <id>               delete a song",
             "  test                      s2's find-the-bug check (GET /api/v1/music/test)",
+            "  signup <fname> <lname> <email>   a new user (POST /api/v1/user); prints its id; asks for the password",
+            "                            (or reads --password-file)",
             "  help, quit",
             ""},
         footer = {"", "Examples:",
-            "  jbang scripts/mcli.java --login b66f61e7-4fad-402f-aaad-101e3e2522d3",
+            "  jbang scripts/mcli.java signup Ada Lovelace ada@example.org",
+            "  jbang scripts/mcli.java --login <user id from signup>          (asks for the password)",
+            "  jbang scripts/mcli.java --login <user id> --password-file ~/.music-password read",
             "  jbang scripts/mcli.java --url http://localhost:8080 --token \"$JWT\" read 6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea",
             "",
             "Exit codes (one command): 0 success; 1 the service answered an error or could not be reached; 2 usage error."})
@@ -63,8 +69,13 @@ public class mcli implements Callable<Integer> {
     String token;
 
     @Option(names = "--login", paramLabel = "USER_ID", defaultValue = "${env:MCLI_LOGIN}",
-            description = "Get a token first from s1 (PUT /api/v1/user/login) for this user id [MCLI_LOGIN]")
+            description = "Get a token first from s1 (PUT /api/v1/user/login) for this user id, with the password asked on the"
+                    + " terminal or read from --password-file; without either, the id alone (enough only under --compat-auth) [MCLI_LOGIN]")
     String login;
+
+    @Option(names = "--password-file", paramLabel = "FILE", defaultValue = "${env:MCLI_PASSWORD_FILE}",
+            description = "Read the password for --login and signup from this file (its first line); never printed [MCLI_PASSWORD_FILE]")
+    Path passwordFile;
 
     @Option(names = "--json", description = "Print the service's JSON answers as they are")
     boolean json;
@@ -171,11 +182,14 @@ public class mcli implements Callable<Integer> {
             case "test":
                 arity(verb, args, 0, 0, "test");
                 return test();
+            case "signup":
+                arity(verb, args, 3, 3, "signup <fname> <lname> <email>");
+                return signup(args.get(0), args.get(1), args.get(2));
             case "help":
-                out.println("read [id] | create <artist> <title> | delete <id> | test | help | quit");
+                out.println("read [id] | create <artist> <title> | delete <id> | test | signup <fname> <lname> <email> | help | quit");
                 return 0;
             default:
-                throw new Usage("unknown command '" + verb + "': use read, create, delete, test, help or quit.");
+                throw new Usage("unknown command '" + verb + "': use read, create, delete, test, signup, help or quit.");
         }
     }
 
@@ -242,20 +256,61 @@ public class mcli implements Callable<Integer> {
         return 0;
     }
 
+    int signup(String fname, String lname, String email) {
+        String password = password("password for the new user (10 to 128 characters): ");
+        if (password == null) {
+            throw new Usage("signup needs a password: run it on a terminal, or pass --password-file FILE.");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("fname", fname);
+        body.put("lname", lname);
+        body.put("email", email);
+        body.put("password", password);
+        Answer a = call("POST", "/api/v1/user", HttpJson.write(body));
+        if (a.status != 200) {
+            return explain(a, "user");
+        }
+        out.println(json ? a.body : "signed up " + a.json.get("user_id") + "; log in with --login " + a.json.get("user_id"));
+        return 0;
+    }
+
     /** Gets a token from s1 when --login is given; false (after saying why) when that fails. */
     boolean loginIfAsked() {
         if (login == null || login.isBlank()) {
             return true;
         }
-        Answer a = call("PUT", "/api/v1/user/login", HttpJson.write(Map.of("uid", login.strip())));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("uid", login.strip());
+        String password = password("password for " + login.strip() + ": ");
+        if (password != null) {
+            body.put("password", password);
+        }
+        Answer a = call("PUT", "/api/v1/user/login", HttpJson.write(body));
         if (a.status != 200) {
             explain(a, "user " + login);
-            err.println("mcli: login as " + login + " failed; pass an id from scripts/data/users.csv (e.g. " + SAMPLE_USER
-                    + ") or a token in --token.");
+            err.println("mcli: login as " + login + " failed; sign up first (mcli signup <fname> <lname> <email>) and give"
+                    + " its password (terminal or --password-file), or pass a token in --token.");
             return false;
         }
         token = a.body.strip();
         return true;
+    }
+
+    /** The password from --password-file, else asked on the terminal without echo, else null. Never printed. */
+    String password(String prompt) {
+        if (passwordFile != null) {
+            try {
+                return Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            } catch (IOException ex) {
+                throw new Usage("cannot read the password file " + passwordFile + ": check the path given in --password-file.");
+            }
+        }
+        java.io.Console console = System.console();
+        if (console != null && terminal()) {
+            char[] typed = console.readPassword("%s", prompt);
+            return typed == null ? null : new String(typed);
+        }
+        return null;
     }
 
     /** One line on stderr that says what went wrong and what to do next; returns 1. */
@@ -265,9 +320,9 @@ public class mcli implements Callable<Integer> {
         switch (a.status) {
             case -1 -> err.println("cannot reach " + base + " (" + a.body + "): start the app with ./jbang scripts/dev.java, or pass --url.");
             case 400 -> err.println("bad request (400): " + error);
-            case 401 -> err.println("unauthorized (401): " + error + "; log in with --login <user id> (e.g. " + SAMPLE_USER
-                    + ") or pass --token <jwt>.");
-            case 403 -> err.println("forbidden (403): " + error + "; this token may not do that.");
+            case 401 -> err.println("unauthorized (401): " + error + "; log in with --login <user id> and its password, or pass --token <jwt>.");
+            case 403 -> err.println("forbidden (403): " + error + ".");
+            case 429 -> err.println("too many requests (429): " + error + ".");
             case 404 -> err.println("not found (404): no " + what + (a.json.containsKey("error") ? " (" + error + ")" : "") + ".");
             case 500 -> err.println("server error (500): " + error + (requestId == null ? "" : " [request id " + requestId + "]")
                     + "; find the stack trace in the service's log: jbang scripts/logs.java s2"

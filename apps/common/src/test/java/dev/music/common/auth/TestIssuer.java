@@ -48,10 +48,20 @@ public final class TestIssuer implements AutoCloseable {
 	private HttpServer server;
 
 	public TestIssuer(String issuer, String audience) {
+		this(generate(), issuer, audience);
+	}
+
+	/** An issuer with this key, e.g. the one a real s1 signs with, to mint tokens with broken claims. */
+	public TestIssuer(ECKey key, String issuer, String audience) {
+		this.key = key;
 		this.issuer = issuer;
 		this.audience = audience;
+	}
+
+	/** A P-256 key named by its thumbprint, as s1 names its keys. */
+	public static ECKey generate() {
 		try {
-			this.key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
+			return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
 				.algorithm(JWSAlgorithm.ES256)
 				.keyIDFromThumbprint(true)
 				.generate();
@@ -97,6 +107,27 @@ public final class TestIssuer implements AutoCloseable {
 			return jwt.serialize();
 		}
 		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Algorithm confusion against a published key set: HS256 keyed with the JWK set's text, no kid needed. */
+	public static String hs256(String jwksJson, String subject) {
+		try {
+			Instant now = Instant.now();
+			JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
+				.issuer("music-s1")
+				.audience("music")
+				.issueTime(Date.from(now))
+				.expirationTime(Date.from(now.plusSeconds(300)))
+				.build();
+			String kid = JWKSet.parse(jwksJson).getKeys().get(0).getKeyID();
+			byte[] secret = JWKSet.parse(jwksJson).getKeys().get(0).toJSONString().getBytes(StandardCharsets.UTF_8);
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
+			jwt.sign(new MACSigner(secret));
+			return jwt.serialize();
+		}
+		catch (JOSEException | java.text.ParseException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -217,6 +217,15 @@ class SongRoutesTests {
 				Arguments.of("no subject", "Bearer " + s1.token(null)));
 	}
 
+	@Test
+	void aTokenIssuedFiftyMinutesAgoStillPasses() {
+		Instant issued = Instant.now().minusSeconds(50 * 60);
+		String token = s1.token(GEORGE, (c) -> c.issueTime(Date.from(issued))
+			.notBeforeTime(Date.from(issued))
+			.expirationTime(Date.from(issued.plusSeconds(3600))));
+		assertThat(this.http.get("/api/v1/music/" + SONG_ID, "Authorization", "Bearer " + token).status()).isEqualTo(200);
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("hostileTokens")
 	void refusesTokensThatDoNotVerifyAndChangesNothing(String what, String header) {
