@@ -55,7 +55,6 @@ import picocli.CommandLine.Spec;
 public class mcli implements Callable<Integer> {
 
     static final String MUSIC = "/api/v1/music";
-    static final String SAMPLE_USER = "b66f61e7-4fad-402f-aaad-101e3e2522d3";
 
     @Spec
     CommandSpec spec;

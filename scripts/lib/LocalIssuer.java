@@ -51,18 +51,33 @@ final class LocalIssuer {
 
     /** A new key, and its public JWK set written to {@code dir/jwks.json}. */
     static LocalIssuer create(Path dir) {
+        LocalIssuer issuer = new LocalIssuer(newKey(), dir);
         try {
-            ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                    .keyIDFromThumbprint(true).generate();
             Files.createDirectories(dir);
-            LocalIssuer issuer = new LocalIssuer(key, dir);
-            Files.writeString(issuer.jwks(), new JWKSet(key.toPublicJWK()).toString());
+            Files.writeString(issuer.jwks(), issuer.jwksJson());
             return issuer;
-        } catch (JOSEException ex) {
-            throw new IllegalStateException("cannot generate the local issuer's key", ex);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write the local issuer's key set in " + dir, ex);
         }
+    }
+
+    /** A new key that writes no files (e2e.java puts the key set and the tokens into the containers itself). */
+    static LocalIssuer inMemory() {
+        return new LocalIssuer(newKey(), null);
+    }
+
+    private static ECKey newKey() {
+        try {
+            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
+                    .keyIDFromThumbprint(true).generate();
+        } catch (JOSEException ex) {
+            throw new IllegalStateException("cannot generate the local issuer's key", ex);
+        }
+    }
+
+    /** The public JWK set, as text. */
+    String jwksJson() {
+        return new JWKSet(key.toPublicJWK()).toString();
     }
 
     /** The public JWK set db trusts (DB_CALLER_JWKS_URI=file:...). */
@@ -76,9 +91,14 @@ final class LocalIssuer {
 
     /** A token for ServiceAccount {@code account} of namespace music, audience db. */
     String token(String account) {
+        return token(NAMESPACE, account, AUDIENCE);
+    }
+
+    /** A token like kubelet projects for ServiceAccount {@code account} of {@code namespace}, for {@code audience}. */
+    String token(String namespace, String account, String audience) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE)
-                .subject("system:serviceaccount:" + NAMESPACE + ":" + account)
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(audience)
+                .subject("system:serviceaccount:" + namespace + ":" + account)
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(TTL)))
                 .jwtID(UUID.randomUUID().toString()).build();
         try {
