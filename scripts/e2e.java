@@ -1176,7 +1176,8 @@ public class e2e implements Callable<Integer> {
 
         /**
          * A projected volume as kubelet fills it: ServiceAccount tokens (from e2e's issuer, for the pod's ServiceAccount
-         * and the audience asked for), ConfigMap and Secret keys. kube-root-ca.crt, which Kubernetes puts in every
+         * and the audience asked for; readable by the fsGroup, or, without one, by the container's user, which kubelet
+         * makes the owner and e2e cannot), ConfigMap and Secret keys. kube-root-ca.crt, which Kubernetes puts in every
          * namespace, is a placeholder: nothing here talks to an API server.
          */
         static void projected(String where, VolumeMount m, Volume v, Long fsGroup, Sources sources, List<FileMount> mounts,
@@ -1191,7 +1192,7 @@ public class e2e implements Callable<Integer> {
                     var t = source.getServiceAccountToken();
                     String audience = t.getAudience() == null || t.getAudience().isBlank() ? "https://kubernetes.default.svc" : t.getAudience();
                     files.add(new FileContent(dir + "/" + t.getPath(), issuer.token(namespace, serviceAccount, audience)
-                            .getBytes(StandardCharsets.UTF_8), 0440, fsGroup));
+                            .getBytes(StandardCharsets.UTF_8), fsGroup != null ? 0440 : 0444, fsGroup));
                 } else if (source.getConfigMap() != null || source.getSecret() != null) {
                     boolean cm = source.getConfigMap() != null;
                     String name = cm ? source.getConfigMap().getName() : source.getSecret().getName();
