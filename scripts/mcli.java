@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/HttpJson.java
+//SOURCES lib/McliText.java
 //DESCRIPTION Music client, a shell or one command: jbang scripts/mcli.java --login <user id> read
 
 import java.io.BufferedReader;
@@ -376,31 +377,8 @@ public class mcli implements Callable<Integer> {
         return items;
     }
 
-    /** music_id, Artist, SongTitle in aligned columns, with a header line. */
     void table(List<Map<String, Object>> songs) {
-        List<String> columns = List.of("music_id", "Artist", "SongTitle");
-        int[] width = new int[columns.size()];
-        for (int i = 0; i < columns.size(); i++) {
-            width[i] = columns.get(i).length();
-            for (Map<String, Object> s : songs) {
-                width[i] = Math.max(width[i], String.valueOf(s.getOrDefault(columns.get(i), "")).length());
-            }
-        }
-        out.println(row(columns, width));
-        for (Map<String, Object> s : songs) {
-            List<String> cells = new ArrayList<>();
-            columns.forEach(c -> cells.add(String.valueOf(s.getOrDefault(c, ""))));
-            out.println(row(cells, width));
-        }
-        out.println(songs.size() + (songs.size() == 1 ? " song" : " songs"));
-    }
-
-    static String row(List<String> cells, int[] width) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            line.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + width[i] + "s  ", cells.get(i)));
-        }
-        return line.toString();
+        out.print(McliText.table(songs));
     }
 
     static String path(String id) {
@@ -414,46 +392,13 @@ public class mcli implements Callable<Integer> {
         }
     }
 
-    /** Splits a shell line into words: spaces separate, "..." and '...' group, backslash escapes the next character. */
+    /** The shell line's words (see {@code McliText.words}); an open quote is a usage error. */
     static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-                    word.append(line.charAt(++i));
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < line.length()) {
-                word.append(line.charAt(++i));
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
+        try {
+            return McliText.words(line);
+        } catch (IllegalArgumentException ex) {
+            throw new Usage(ex.getMessage());
         }
-        if (quote != 0) {
-            throw new Usage("a quote is not closed: end it with " + quote);
-        }
-        if (inWord) {
-            words.add(word.toString());
-        }
-        return words;
     }
 
     static boolean terminal() {
