@@ -198,7 +198,7 @@ public class status implements Callable<Integer> {
     }
 
     /** Why a pod is not (yet) fine: a waiting reason (CrashLoopBackOff, ImagePullBackOff), Pending, not ready; null if fine. */
-    private static String reason(Pod p) {
+    static String reason(Pod p) {
         if ("Succeeded".equals(p.getStatus() == null ? null : p.getStatus().getPhase())) {
             return null;
         }
