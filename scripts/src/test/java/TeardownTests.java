@@ -70,28 +70,29 @@ class TeardownTests {
     void argoCdFinalizer() {
         argo = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-              try {
-                GenericKubernetesResource music = cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").withName("music").get();
-                if (music == null || music.getMetadata().getDeletionTimestamp() != null) {
-                    cluster.client.services().inNamespace("music").withName("gateway").delete();
-                }
-                for (GenericKubernetesResource app : cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").list().getItems()) {
-                    if (app.getMetadata().getDeletionTimestamp() != null && !app.getMetadata().getFinalizers().isEmpty()) {
-                        app.getMetadata().setFinalizers(List.of());
-                        cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").resource(app).update();
-                    }
-                }
-              } catch (RuntimeException e) {
-                return; // the test is over and the client closed
-              }
                 try {
+                    finalizeOnce();
                     Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
+                } catch (InterruptedException | RuntimeException e) {
+                    return; // the test is over and the client closed
                 }
             }
         });
         argo.start();
+    }
+
+    void finalizeOnce() {
+        var apps = cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd");
+        GenericKubernetesResource music = apps.withName("music").get();
+        if (music == null || music.getMetadata().getDeletionTimestamp() != null) {
+            cluster.client.services().inNamespace("music").withName("gateway").delete();
+        }
+        for (GenericKubernetesResource app : apps.list().getItems()) {
+            if (app.getMetadata().getDeletionTimestamp() != null && !app.getMetadata().getFinalizers().isEmpty()) {
+                app.getMetadata().setFinalizers(List.of());
+                apps.resource(app).update();
+            }
+        }
     }
 
     LogsTests.Run teardown(String... args) {

@@ -29,11 +29,12 @@ class WorkflowTests {
     static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
     static final Path WORKFLOWS = REPO.resolve(".github/workflows");
     static final Path CHECKER = REPO.resolve("scripts/workflows-check");
-    static final List<String> FILES = List.of("ci.yml", "release.yml");
+    static final List<String> FILES = List.of("ci.yml", "release.yml", "e2e-kind.yml");
 
     /** The only write scopes allowed, per workflow and job. Everything else stays at the top-level contents: read. */
     static final Map<String, Map<String, Set<String>>> WRITE_SCOPES = Map.of(
             "ci.yml", Map.of(),
+            "e2e-kind.yml", Map.of(),
             "release.yml", Map.of(
                     "image", Set.of("packages"),
                     "promote", Set.of("contents", "pull-requests")));
@@ -202,6 +203,19 @@ class WorkflowTests {
                 .map(s -> String.valueOf(s.get("run"))).reduce("", (a, b) -> a + "\n" + b);
         assertThat(scripts).contains("./mvnw -B -ntp verify").contains("./jbang scripts/verify.java");
         assertThat(map(ci.get("on"))).containsKeys("push", "pull_request");
+    }
+
+    @Test
+    void e2eKindRunsBootstrapOnAKindClusterForPullRequestsWithNoSecrets() throws IOException {
+        Map<String, Object> wf = load("e2e-kind.yml");
+        assertThat(map(wf.get("on"))).containsKey("pull_request");
+        assertThat(Files.readString(WORKFLOWS.resolve("e2e-kind.yml"))).doesNotContain("secrets.").doesNotContain("github.token");
+        List<Map<String, Object>> steps = steps(map(wf.get("jobs")).get("kind"));
+        assertThat(steps).anyMatch(s -> String.valueOf(s.get("uses")).startsWith("helm/kind-action@"));
+        String scripts = steps.stream().map(s -> String.valueOf(s.get("run"))).reduce("", (a, b) -> a + "\n" + b);
+        assertThat(scripts).contains("kind load image-archive").contains("scripts/bootstrap.java minikube")
+                .contains("--revision \"$REVISION\"").contains("scripts/status.java").contains("scripts/logs.java s2 --errors");
+        assertThat(steps).filteredOn(s -> "failure()".equals(s.get("if"))).anyMatch(s -> String.valueOf(s.get("uses")).startsWith("actions/upload-artifact@"));
     }
 
     // --- helpers
