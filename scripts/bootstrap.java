@@ -366,34 +366,12 @@ public class bootstrap implements Callable<Integer> {
     }
 
     private void waitFor(KubernetesClient client, BootstrapTree tree, List<String> apps) {
-        BootstrapCluster k = new BootstrapCluster(client, tree.argocd().namespace());
-        long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
-        Map<String, String> shown = new LinkedHashMap<>();
-        while (true) {
-            List<BootstrapCluster.AppState> states = k.states(apps);
-            for (BootstrapCluster.AppState s : states) {
-                if (!s.line().equals(shown.get(s.name()))) {
-                    out.println("  " + s.line());
-                    out.flush();
-                    shown.put(s.name(), s.line());
-                }
-            }
-            BootstrapCluster.AppState first = states.stream().filter(s -> !s.done()).findFirst().orElse(null);
-            if (first == null) {
-                out.println("  all " + apps.size() + " Synced and Healthy");
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new Stop(1, "after " + timeout + " s Application " + first.name() + " is " + first.sync() + "/" + first.health()
-                        + (first.problem() == null ? "" : ": " + first.problem()) + "; see jbang scripts/status.java and kubectl -n argocd get application " + first.name() + " -o yaml.");
-            }
-            try {
-                Thread.sleep(poll.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Stop(1, "interrupted while waiting: run bootstrap again to go on waiting.");
-            }
+        BootstrapCluster.AppState first = new BootstrapCluster(client, tree.argocd().namespace()).await(apps, Duration.ofSeconds(timeout), poll, out);
+        if (first != null) {
+            throw new Stop(1, "after " + timeout + " s Application " + first.name() + " is " + first.sync() + "/" + first.health()
+                    + (first.problem() == null ? "" : ": " + first.problem()) + "; see jbang scripts/status.java and kubectl -n argocd get application " + first.name() + " -o yaml.");
         }
+        out.println("  all " + apps.size() + " Synced and Healthy");
     }
 
     private static Path findRepo() {

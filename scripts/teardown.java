@@ -20,6 +20,7 @@
 //SOURCES lib/VerifyTree.java
 //SOURCES lib/BootstrapTree.java
 //SOURCES lib/BootstrapCluster.java
+//SOURCES lib/BootstrapRequests.java
 //SOURCES lib/TeardownApps.java
 //SOURCES status.java
 //DESCRIPTION Back to zero cost in one command, in the order that leaves nothing billing: jbang scripts/teardown.java eks

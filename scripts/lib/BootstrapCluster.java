@@ -138,6 +138,34 @@ public final class BootstrapCluster {
         return out;
     }
 
+    /**
+     * Polls the Applications until all are Synced and Healthy, printing a line for each when its state changes.
+     *
+     * @return null when all are; else the first that is not, at the deadline
+     */
+    public AppState await(List<String> apps, java.time.Duration timeout, java.time.Duration poll, java.io.PrintWriter out) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> shown = new LinkedHashMap<>();
+        while (true) {
+            List<AppState> states = states(apps);
+            for (AppState s : states) {
+                if (!s.line().equals(shown.get(s.name()))) {
+                    out.println("  " + s.line());
+                    out.flush();
+                    shown.put(s.name(), s.line());
+                }
+            }
+            AppState first = states.stream().filter(s -> !s.done()).findFirst().orElse(null);
+            if (first == null || System.nanoTime() > deadline) return first;
+            try {
+                Thread.sleep(poll.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return first;
+            }
+        }
+    }
+
     /** The first resource of the Application that is not Healthy, and for a workload why its pod is not (status.java's reason). */
     private String problem(Object status) {
         for (Map<String, Object> r : VerifyTree.maps(status, "resources")) {

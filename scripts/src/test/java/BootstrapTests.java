@@ -312,6 +312,21 @@ class BootstrapTests {
                 + "add it to GENERATORS in scripts/lib/BootstrapSecrets.java (how each key is made).");
     }
 
+    @Test
+    void theEmbeddedHelmRunsAndAnUnreachableChartRepositoryIsOneSentence() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path argocd = repo.resolve("clusters/minikube/application-argocd.yaml");
+        Files.writeString(argocd, Files.readString(argocd).replace("https://argoproj.github.io/argo-helm", "http://127.0.0.1:" + port + "/argo-helm"));
+        bootstrap b = new bootstrap(); // helm-java itself, not the fake
+        LogsTests.Run r = LogsTests.run(b, "--repo", repo.toString(), "--kubeconfig", cluster.kubeconfig.toString(), "--owner", "octocat", "minikube");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("bootstrap: installing Argo CD failed: looks like \"http://127.0.0.1:" + port + "/argo-helm\" is not a valid chart repository")
+                .contains("then run bootstrap again.").doesNotContain("\n");
+    }
+
     void git(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
         cmd.addAll(List.of(args));
