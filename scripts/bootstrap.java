@@ -106,7 +106,7 @@ public class bootstrap implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Stop after the apply step.")
     boolean noWait;
 
-    @Option(names = "--region", paramLabel = "REGION", description = "eks: AWS region (default: AWS_REGION or the profile's).")
+    @Option(names = "--region", paramLabel = "REGION", description = "eks: AWS region (default: clusters/eks/cluster.yaml's).")
     String region;
 
     @Option(names = "--repo", paramLabel = "DIR", description = "Repository root (default: the nearest parent folder holding clusters/).")
@@ -165,6 +165,10 @@ public class bootstrap implements Callable<Integer> {
             throw new Stop(2, "--owner '" + owner + "' is not a GitHub user or organisation name (letters, digits, single hyphens, at most 39).");
         }
         boolean override = repositoryUrl != null || revision != null;
+        Path clusterFile = root.resolve("clusters/eks/cluster.yaml");
+        if ("eks".equals(cluster) && region == null && Files.isRegularFile(clusterFile)) {
+            region = VerifyTree.str(VerifyTree.loadYaml(clusterFile), "metadata", "region");
+        }
         BootstrapTree tree = BootstrapTree.read(root, cluster);
         out.println("bootstrap clusters/" + cluster + (dryRun ? " (dry run: nothing is changed)" : ""));
 
@@ -187,7 +191,7 @@ public class bootstrap implements Callable<Integer> {
                 waitFor(client, tree, apps);
             }
             step(7, "report");
-            new BootstrapReport(out, tree, region, awsEndpoint).print(client);
+            new BootstrapReport(out, tree, region, awsEndpoint, dryRun).print(client);
         } finally {
             if (client != null) client.close();
         }

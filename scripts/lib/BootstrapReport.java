@@ -26,7 +26,10 @@ public final class BootstrapReport {
     private final String region;
     private final String awsEndpoint;
 
-    public BootstrapReport(PrintWriter out, BootstrapTree tree, String region, String awsEndpoint) {
+    private final boolean dryRun;
+
+    public BootstrapReport(PrintWriter out, BootstrapTree tree, String region, String awsEndpoint, boolean dryRun) {
+        this.dryRun = dryRun;
         this.out = out;
         this.tree = tree;
         this.region = region;
@@ -51,7 +54,9 @@ public final class BootstrapReport {
             }
         }
         out.println("  status: jbang scripts/status.java; logs: jbang scripts/logs.java s2 --errors; teardown: jbang scripts/teardown.java " + tree.cluster());
-        if ("eks".equals(tree.cluster())) {
+        if ("eks".equals(tree.cluster()) && dryRun) {
+            out.println("  would print what runs in AWS and what it costs per hour and per 30 days (cost.java)");
+        } else if ("eks".equals(tree.cluster())) {
             out.println("  what runs in AWS and what it costs (cost.java):");
             out.flush();
             List<String> args = new ArrayList<>(List.of("--no-price-api"));

@@ -17,7 +17,7 @@ public final class BootstrapRequests {
     public record Share(String application, String source, List<String> parts, double cpu, double memory) {
         public String line() {
             String what = !parts.isEmpty() ? String.join(", ", parts) : source.endsWith("(values)") ? "no requests in its values: counted as 0" : "no pods";
-            return String.format(Locale.ROOT, "%-12s %-34s %s = %s / %s", application, source, what, BootstrapRequests.cpu(cpu), bytes(memory));
+            return String.format(Locale.ROOT, "%-14s %-38s %s = %s / %s", application, source, what, BootstrapRequests.cpu(cpu), bytes(memory));
         }
     }
 

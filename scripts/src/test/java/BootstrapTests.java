@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,10 +185,7 @@ class BootstrapTests {
 
     @Test
     void noClusterIsOneSentenceAndExit1() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = TestPorts.free();
         Path closed = LogsTests.Cluster.kubeconfig(tmp, "http://127.0.0.1:" + port, "gone", "music");
         LogsTests.Run r = bootstrap("--kubeconfig", closed.toString(), "--owner", "octocat", "minikube");
         assertThat(r.exit()).isEqualTo(1);
@@ -314,10 +310,7 @@ class BootstrapTests {
 
     @Test
     void theEmbeddedHelmRunsAndAnUnreachableChartRepositoryIsOneSentence() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = TestPorts.free();
         Path argocd = repo.resolve("clusters/minikube/application-argocd.yaml");
         Files.writeString(argocd, Files.readString(argocd).replace("https://argoproj.github.io/argo-helm", "http://127.0.0.1:" + port + "/argo-helm"));
         bootstrap b = new bootstrap(); // helm-java itself, not the fake
@@ -325,6 +318,36 @@ class BootstrapTests {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("bootstrap: installing Argo CD failed: looks like \"http://127.0.0.1:" + port + "/argo-helm\" is not a valid chart repository")
                 .contains("then run bootstrap again.").doesNotContain("\n");
+    }
+
+    @Test
+    void eksDryRunCountsTheHpaMinimumsAndNamesTheAwsIdentity() throws Exception {
+        com.sun.net.httpserver.HttpServer sts = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        sts.createContext("/", x -> {
+            byte[] body = ("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"
+                    + "<Arn>arn:aws:iam::123456789012:user/octocat</Arn><UserId>AIDEXAMPLE</UserId><Account>123456789012</Account>"
+                    + "</GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>").getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().add("Content-Type", "text/xml");
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        sts.start();
+        FakeAwsCredentials credentials = FakeAwsCredentials.install();
+        try {
+            bootstrap b = new bootstrap();
+            b.helm = fakeHelm();
+            b.awsEndpoint = "http://127.0.0.1:" + sts.getAddress().getPort();
+            LogsTests.Run r = LogsTests.run(b, "--repo", repo.toString(), "--kubeconfig", tmp.resolve("missing").toString(),
+                    "--region", "us-east-1", "--owner", "octocat", "--dry-run", "eks");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("AWS: account 123456789012 as arn:aws:iam::123456789012:user/octocat, region us-east-1")
+                    .contains("s1 2 x 100m/384Mi").contains("s2 2 x 100m/384Mi").contains("alertmanager.alertmanagerSpec 2 x 20m/64Mi")
+                    .contains("would print what runs in AWS");
+        } finally {
+            credentials.restore();
+            sts.stop(0);
+        }
     }
 
     void git(String... args) throws Exception {

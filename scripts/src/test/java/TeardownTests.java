@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,10 +208,7 @@ class TeardownTests {
 
     @Test
     void anUnreachableClusterIsOneSentence() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = TestPorts.free();
         Path closed = LogsTests.Cluster.kubeconfig(tmp, "http://127.0.0.1:" + port, "gone", "music");
         LogsTests.Run r = teardown("--kubeconfig", closed.toString(), "minikube");
         assertThat(r.exit()).isEqualTo(1);
