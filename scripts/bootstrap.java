@@ -43,7 +43,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,7 +121,11 @@ public class bootstrap implements Callable<Integer> {
 
     private PrintWriter out;
     private PrintWriter err;
+    /** What this run changed; 0 on a second run. */
     private int changes;
+    /** What the preflight found: the Ready nodes' room and the API server's address (null without a cluster). */
+    private BootstrapCluster.Capacity capacity;
+    private String server;
 
     static final class Stop extends RuntimeException {
         final int code;
@@ -161,6 +164,7 @@ public class bootstrap implements Callable<Integer> {
         if (root == null || !Files.isDirectory(root.resolve("clusters").resolve(cluster))) {
             throw new Stop(2, "no folder clusters/" + cluster + (root == null ? "" : " in " + root) + ": name one of minikube, eks, and run inside the repository (or pass --repo).");
         }
+        if (timeout < 1) throw new Stop(2, "--timeout must be 1 second or more.");
         if (owner != null && !BootstrapOwner.OWNER.matcher(owner).matches()) {
             throw new Stop(2, "--owner '" + owner + "' is not a GitHub user or organisation name (letters, digits, single hyphens, at most 39).");
         }
@@ -233,9 +237,6 @@ public class bootstrap implements Callable<Integer> {
             throw new Stop(1, access.explain(e));
         }
     }
-
-    private BootstrapCluster.Capacity capacity;
-    private String server;
 
     private KubernetesClient noCluster(String why, String sentence) {
         if (!dryRun) throw new Stop(1, sentence);
@@ -357,12 +358,10 @@ public class bootstrap implements Callable<Integer> {
         BootstrapCluster k = client == null ? null : new BootstrapCluster(client, tree.argocd().namespace());
         boolean served = k != null && k.argoServed();
         List<String> apps = new ArrayList<>();
-        Map<String, Integer> tally = new LinkedHashMap<>();
         for (Map<String, Object> o : objects) {
             String id = VerifyTree.str(o, "kind") + "/" + VerifyTree.str(o, "metadata", "name");
             String result = served ? k.apply(o, dryRun) : "created";
             out.println("  " + id + " " + (dryRun ? "would be " : "") + result);
-            tally.merge(result, 1, Integer::sum);
             if (!"unchanged".equals(result) && !dryRun) changes++;
             if ("Application".equals(VerifyTree.str(o, "kind"))) apps.add(VerifyTree.str(o, "metadata", "name"));
         }
