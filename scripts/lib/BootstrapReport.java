@@ -18,7 +18,6 @@ import java.util.List;
  */
 public final class BootstrapReport {
 
-    static final String SAMPLE_USER = "b66f61e7-4fad-402f-aaad-101e3e2522d3";
     static final String SAMPLE_SONG = "6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea";
 
     private final PrintWriter out;
@@ -40,8 +39,9 @@ public final class BootstrapReport {
         String url = entryPoint(client);
         out.println("  entry point: " + url);
         String base = url.startsWith("http") ? url : "http://localhost:8080";
-        out.println("  first requests (the sample user and song the loader stores):");
-        out.println("    TOKEN=$(curl -s -X PUT -d '{\"uid\":\"" + SAMPLE_USER + "\"}' " + base + "/api/v1/user/login)");
+        out.println("  first requests (sign up, log in, read the sample song the loader stores):");
+        out.println("    curl -s -X POST -H 'Content-Type: application/json' -d '{\"fname\":\"Ada\",\"lname\":\"Lovelace\",\"email\":\"ada@example.org\",\"password\":\"<a password>\"}' " + base + "/api/v1/user");
+        out.println("    TOKEN=$(curl -s -X PUT -d '{\"uid\":\"<the user_id it printed>\",\"password\":\"<the password>\"}' " + base + "/api/v1/user/login)");
         out.println("    curl -H \"Authorization: Bearer $TOKEN\" " + base + "/api/v1/music/" + SAMPLE_SONG);
         String argo = tree.argocd().namespace();
         out.println("  Argo CD: kubectl -n " + argo + " port-forward svc/" + tree.argocd().release() + "-server 8443:443, https://localhost:8443, user admin,");

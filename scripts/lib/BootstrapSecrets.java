@@ -33,7 +33,7 @@ public final class BootstrapSecrets {
     public record Generator(String how, java.util.function.Function<Context, String> make) {
     }
 
-    /** Key pairs by name, so the private and the public half of one pair can go to two keys or two Secrets. */
+    /** Key pairs by name, made once per run, so a row can use one pair for more than one key. */
     public static final class Context {
         final SecureRandom random = new SecureRandom();
         final Map<String, KeyPair> pairs = new HashMap<>();
@@ -68,15 +68,10 @@ public final class BootstrapSecrets {
         return new Generator("EC P-256 private key '" + pair + "', PKCS#8 PEM", c -> pem("PRIVATE KEY", c.pair(pair).getPrivate().getEncoded()));
     }
 
-    /** The public key of the named EC P-256 pair, X.509 PEM. */
-    public static Generator ecPublicPem(String pair) {
-        return new Generator("EC P-256 public key '" + pair + "', PEM", c -> pem("PUBLIC KEY", c.pair(pair).getPublic().getEncoded()));
-    }
-
     /** Secret name to its keys and how each is made. Add a row when a manifest refers to a new Secret. */
     public static final Map<String, Map<String, Generator>> GENERATORS = table(
-            "db-loader", keys("token", hex(32)),
-            "auth-key", keys("key", hex(32)),
+            // s1's token signing key (apps/s1/README.md); previous.pem / next.pem of a rotation are kept as they are
+            "s1-signing-key", keys("current.pem", ecPrivatePem("s1-signing")),
             "grafana-admin", keys("admin-user", literal("admin"), "admin-password", hex(16)));
 
     /** A Secret the cluster needs: where, which keys the manifests use, and who uses it. */
@@ -240,7 +235,8 @@ public final class BootstrapSecrets {
                 return s;
             });
             outcomes.add(new Outcome(n.id(), (rotate ? "rotated (" : "kept, added (") + String.join(", ", changed) + ")"
-                    + (rotate ? ": restart what uses it, e.g. kubectl -n " + n.namespace() + " rollout restart deploy" : "")));
+                    + (rotate ? ": restart what uses it, e.g. kubectl -n " + n.namespace() + " rollout restart deploy"
+                    + ("s1-signing-key".equals(n.name()) ? " (tokens signed before are refused; apps/s1/README.md rotates without that)" : "") : "")));
         }
         return outcomes;
     }

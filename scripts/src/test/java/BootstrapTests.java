@@ -125,7 +125,7 @@ class BootstrapTests {
 
         List<String> writes = requests().stream().filter(l -> !l.startsWith("GET")).toList();
         assertThat(writes).containsSubsequence(
-                "POST /api/v1/namespaces/monitoring/secrets", "POST /api/v1/namespaces/music/secrets", "POST /api/v1/namespaces/music/secrets",
+                "POST /api/v1/namespaces/monitoring/secrets", "POST /api/v1/namespaces/music/secrets",
                 "POST /api/v1/namespaces/argocd/secrets", // the fake Helm's release record
                 "POST /apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects",
                 "POST /apis/argoproj.io/v1alpha1/namespaces/argocd/applications");
@@ -136,36 +136,54 @@ class BootstrapTests {
         assertThat(helmCalls).containsExactly("argocd argo-cd 10.3.3 argocd {\"dex\":{\"enabled\":false},\"global\":{\"image\":{\"tag\":\"v3.5.1\"}}} (kubeconfig of the cluster)");
         GenericKubernetesResource root = cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").withName("root").get();
         assertThat(VerifyTree.str(root.getAdditionalProperties(), "spec", "source", "repoURL")).isEqualTo("https://github.com/octocat/music-gitops.git");
-        Secret loader = cluster.client.secrets().inNamespace("music").withName("db-loader").get();
-        assertThat(new String(Base64.getDecoder().decode(loader.getData().get("token")))).matches("[0-9a-f]{64}");
+        // s1's signing key: an EC P-256 private key in PKCS#8 PEM, as s1 reads it (apps/s1 SigningKeys)
+        String pem = new String(Base64.getDecoder().decode(cluster.client.secrets().inNamespace("music").withName("s1-signing-key").get().getData().get("current.pem")));
+        assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
+                Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""))));
+        assertThat(((java.security.interfaces.ECPrivateKey) key).getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
         assertThat(cluster.client.secrets().inNamespace("monitoring").withName("grafana-admin").get().getData()).containsKeys("admin-user", "admin-password");
     }
 
     @Test
     void aSecondRunChangesNothingAndSaysSo() throws Exception {
         assertThat(bootstrap("--owner", "octocat", "--no-wait", "minikube").exit()).isZero();
-        Map<String, String> before = cluster.client.secrets().inNamespace("music").withName("auth-key").get().getData();
+        Map<String, String> before = cluster.client.secrets().inNamespace("music").withName("s1-signing-key").get().getData();
         requests();
 
         LogsTests.Run again = bootstrap("--owner", "octocat", "--no-wait", "minikube");
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.out()).contains("already name octocat: unchanged").contains("music/auth-key: exists, kept")
+        assertThat(again.out()).contains("already name octocat: unchanged").contains("music/s1-signing-key: exists, kept")
                 .contains("Helm release argocd exists in argocd: unchanged").contains("Application/root unchanged")
                 .contains("Nothing changed: the cluster already is as clusters/minikube says.").doesNotContain(" created");
         assertThat(requests()).allMatch(l -> l.startsWith("GET"));
         assertThat(helmCalls).hasSize(1);
-        assertThat(cluster.client.secrets().inNamespace("music").withName("auth-key").get().getData()).isEqualTo(before);
+        assertThat(cluster.client.secrets().inNamespace("music").withName("s1-signing-key").get().getData()).isEqualTo(before);
 
         LogsTests.Run rotated = bootstrap("--owner", "octocat", "--no-wait", "--rotate", "minikube");
-        assertThat(rotated.out()).contains("music/auth-key: rotated (key)");
-        assertThat(cluster.client.secrets().inNamespace("music").withName("auth-key").get().getData().get("key")).isNotEqualTo(before.get("key"));
+        assertThat(rotated.out()).contains("music/s1-signing-key: rotated (current.pem)");
+        assertThat(cluster.client.secrets().inNamespace("music").withName("s1-signing-key").get().getData().get("current.pem")).isNotEqualTo(before.get("current.pem"));
     }
 
     @Test
     void secretValuesAreNeverPrintedNorWrittenIntoTheWorkingTree() throws Exception {
         LogsTests.Run first = bootstrap("--owner", "octocat", "--no-wait", "minikube");
-        LogsTests.Run second = bootstrap("--owner", "octocat", "--no-wait", "--rotate", "minikube");
         assertThat(first.exit()).isZero();
+        List<String> values = secretValues();
+        LogsTests.Run second = bootstrap("--owner", "octocat", "--no-wait", "--rotate", "minikube");
+        assertThat(second.exit()).isZero();
+        values.addAll(secretValues());
+        // s1's key and Grafana's password, each as stored (base64) and as used, after each run
+        assertThat(values).hasSize(8).doesNotHaveDuplicates();
+        String all = first.out() + first.err() + second.out() + second.err() + String.join("\n", files().values());
+        for (String v : values) {
+            assertThat(all).doesNotContain(v);
+            for (String line : v.lines().filter(l -> l.length() > 20 && !l.startsWith("-----")).toList()) assertThat(all).doesNotContain(line);
+        }
+        assertThat(files().keySet()).noneMatch(f -> f.endsWith(".env") || f.endsWith(".pem"));
+    }
+
+    List<String> secretValues() {
         List<String> values = new ArrayList<>();
         for (Secret s : cluster.client.secrets().inAnyNamespace().list().getItems()) {
             if (!"bootstrap".equals(s.getMetadata().getLabels().get("app.kubernetes.io/managed-by"))) continue;
@@ -177,10 +195,7 @@ class BootstrapTests {
                 }
             });
         }
-        assertThat(values).hasSizeGreaterThanOrEqualTo(6);
-        String all = first.out() + first.err() + second.out() + second.err() + String.join("\n", files().values());
-        for (String v : values) assertThat(all).doesNotContain(v);
-        assertThat(files().keySet()).noneMatch(f -> f.endsWith(".env"));
+        return values;
     }
 
     @Test
@@ -205,7 +220,7 @@ class BootstrapTests {
         LogsTests.Run r = bootstrap("--dry-run", "--owner", "octocat", "minikube");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("would change 8 line(s)").contains("+  url: https://github.com/octocat/music-gitops.git")
-                .contains("would make music/db-loader (token: 32 random bytes, hex)").contains("would install chart argo-cd 10.3.3")
+                .contains("would make music/s1-signing-key (current.pem: EC P-256 private key 's1-signing', PKCS#8 PEM)").contains("would install chart argo-cd 10.3.3")
                 .contains("Application/root would be created").contains("Dry run: nothing was changed.");
         assertThat(requests()).isNotEmpty().allMatch(l -> l.startsWith("GET"));
         assertThat(files()).isEqualTo(before);
@@ -243,7 +258,7 @@ class BootstrapTests {
         git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "fork");
         LogsTests.Run r = bootstrap("--owner", "octocat", "minikube");
         assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.out()).contains("music/db-loader: created").contains("installed");
+        assertThat(r.out()).contains("music/s1-signing-key: created").contains("installed");
         assertThat(r.err()).contains("lacks your local work (uncommitted changes in clusters/eks/repository.yaml")
                 .contains("commit and push it").contains("run bootstrap.java minikube again");
         assertThat(cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").list().getItems()).isEmpty();
@@ -300,11 +315,11 @@ class BootstrapTests {
 
     @Test
     void aSecretWithoutAGeneratorFailsNamingIt() throws IOException {
-        Path s2 = repo.resolve("base/s2/deployment.yaml");
-        Files.writeString(s2, Files.readString(s2).replace("secretName: auth-key", "secretName: mystery"));
+        Path s1 = repo.resolve("base/s1/deployment.yaml");
+        Files.writeString(s1, Files.readString(s1).replace("secretName: s1-signing-key", "secretName: mystery"));
         LogsTests.Run r = bootstrap("--owner", "octocat", "minikube");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("bootstrap: Secret music/mystery, used by Deployment/s2 (overlays/minikube), has no generator: "
+        assertThat(r.err().strip()).isEqualTo("bootstrap: Secret music/mystery, used by Deployment/s1 (overlays/minikube), has no generator: "
                 + "add it to GENERATORS in scripts/lib/BootstrapSecrets.java (how each key is made).");
     }
 
