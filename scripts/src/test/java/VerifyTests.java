@@ -186,7 +186,7 @@ class VerifyTests {
         assertFinding(run, "base/dynamodb-local/deployment.yaml", "Deployment/dynamodb-local", c0 + ".image", "image-pinned");
         assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", c0 + ".image", "image-pinned");
         assertFinding(run, "base/loader/job.yaml", "Job/loader", c0 + ".env.ADMIN_TOKEN", "secret-literal");
-        assertFinding(run, "base/db/configmap.yaml", "ConfigMap/db", "data.AWS_SECRET_ACCESS_KEY", "secret-literal");
+        assertFinding(run, "base/db/configmap.properties", "ConfigMap/db", "data.AWS_SECRET_ACCESS_KEY", "secret-literal");
         assertFinding(run, "base/namespace/secret.yaml", "Secret/leaked", "data", "secret-in-git");
         assertThat(run.out).doesNotContain("hunter2").doesNotContain("s3cr3t");
     }
@@ -332,7 +332,7 @@ class VerifyTests {
         Run run = verify("overlays/minikube");
         assertThat(run.code).isEqualTo(1);
         assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[1].rules[1].expr", "promql");
-        assertFinding(run, "overlays/minikube/kustomization.yaml", "ConfigMap/grafana-dashboard-music", "data.music.json panels[10].targets[0].expr", "promql");
+        assertFinding(run, "base/monitoring/dashboard-music.json", "ConfigMap/grafana-dashboard-music", "data.music.json panels[10].targets[0].expr", "promql");
         assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[0].rules[0].labels.severity", "alert-rule");
         assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[0].rules[2].annotations.description", "alert-rule");
         assertThat(run.out).contains("syntax error at column");
@@ -345,7 +345,7 @@ class VerifyTests {
         edit("base/monitoring/dashboard-music.json", "\"panels\": [", "\"panels\": [,");
         Run run = verify("overlays/minikube");
         assertThat(run.code).isEqualTo(1);
-        assertFinding(run, "overlays/minikube/kustomization.yaml", "ConfigMap/grafana-dashboard-music", "data.music.json", "dashboard");
+        assertFinding(run, "base/monitoring/dashboard-music.json", "ConfigMap/grafana-dashboard-music", "data.music.json", "dashboard");
     }
 
     @Test
