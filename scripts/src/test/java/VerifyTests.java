@@ -54,7 +54,7 @@ class VerifyTests extends VerifyFixture {
                 "            - name: http\n              protocol: HTTP\n              containerPort: 8080");
         edit("base/s1/networkpolicy.yaml", "  podSelector:", "  podSelectorr:");
         edit("base/aws/table-music.yaml", "billingMode: PAY_PER_REQUEST", "billingMode: FREE");
-        edit("base/aws/table-user.yaml", "  tableName: user\n", "  tableName: user\n  billingModee: PAY_PER_REQUEST\n");
+        edit("base/aws/table-user.yaml", "  tableName: music-users\n", "  tableName: music-users\n  billingModee: PAY_PER_REQUEST\n");
         edit("base/aws/table-user.yaml", "      keyType: HASH\n", "");
         Run run = verify();
         assertThat(run.code()).isEqualTo(1);
@@ -138,7 +138,7 @@ class VerifyTests extends VerifyFixture {
                 "            httpGet:\n              path: /healthz\n              port: 8081\n            periodSeconds: 2");
         edit("base/dynamodb-local/networkpolicy.yaml", "              app.kubernetes.io/name: db", "              app.kubernetes.io/name: datastore");
         edit("base/s1/networkpolicy.yaml", "        - port: 30002", "        - port: 30003");
-        edit("base/loader/job.yaml", "            - name: scripts\n              mountPath", "            - name: script\n              mountPath");
+        edit("base/loader/job.yaml", "            - name: tmp\n              mountPath", "            - name: temp\n              mountPath");
         Run run = verify("overlays/minikube");
         assertThat(run.code()).isEqualTo(1);
         String c0 = "spec.template.spec.containers[0]";
@@ -197,7 +197,7 @@ class VerifyTests extends VerifyFixture {
 
     @Test
     void argoHooksAndWavesMustBeWellFormedAndOrdered() throws IOException {
-        edit("base/loader/job.yaml", "    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\n", "");
+        edit("overlays/minikube/loader-postsync.patch.yaml", "    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\n", "");
         edit("base/dynamodb-local/kustomization.yaml", "argocd.argoproj.io/sync-wave: \"0\"", "argocd.argoproj.io/sync-wave: first");
         // db's Deployment before the ConfigMap it reads
         edit("base/kustomization.yaml", "      name: db\n    patch: |-\n      apiVersion: v1\n      kind: Any\n      metadata:\n        name: any\n        annotations:\n          argocd.argoproj.io/sync-wave: \"1\"",
