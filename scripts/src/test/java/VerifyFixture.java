@@ -36,7 +36,7 @@ abstract class VerifyFixture {
     @BeforeEach
     void copyTree() throws IOException {
         for (String dir : List.of("base", "overlays", "clusters", "scripts/data")) copy(REPO.resolve(dir), tree.resolve(dir));
-        for (String file : List.of("README.md", "scripts/loader.java")) {
+        for (String file : List.of("README.md", "scripts/loader.java", ".github/CODEOWNERS")) {
             if (Files.exists(REPO.resolve(file))) {
                 Files.createDirectories(tree.resolve(file).getParent());
                 Files.copy(REPO.resolve(file), tree.resolve(file));
