@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
+//DEPS com.nimbusds:nimbus-jose-jwt:10.4
+//SOURCES lib/LocalIssuer.java
 //DESCRIPTION Benchmark the song and user reads at 16 connections, with each service's RSS: ./jbang scripts/bench.java
 
 import java.io.BufferedInputStream;
@@ -42,8 +44,10 @@ import picocli.CommandLine.Spec;
             "Drives GET /api/v1/music/{id} and GET /api/v1/user/{id} over the sample",
             "ids (scripts/data/*.csv) at a fixed number of keep-alive connections",
             "(closed loop: each connection sends its next request when the answer is",
-            "in). Logs in first (PUT /api/v1/user/login) and sends the token, so it",
-            "works with and without AUTH_COMPAT. Each scenario warms up, then is",
+            "in). Signs up its own user and logs in first (POST /api/v1/user, PUT",
+            "/api/v1/user/login) and sends the token, so it works with and without",
+            "AUTH_COMPAT; the user scenario reads that user (a user may read only",
+            "their own record). Each scenario warms up, then is",
             "measured. Reports req/s, p50/p90/p99/max latency and errors, and for",
             "every service listening on this machine its max RSS while measured and",
             "its CPU per request; as text (stdout, bench.txt), bench.json and a chart",
@@ -94,7 +98,7 @@ public class bench implements Callable<Integer> {
     double duration;
 
     @Option(names = "--login", paramLabel = "USER_ID",
-            description = "User id to log in as (default: the first id in users.csv)")
+            description = "User id to log in as with its id alone, which only AUTH_COMPAT accepts (default: sign up a new user)")
     String loginId;
 
     @Option(names = "--token", paramLabel = "JWT", defaultValue = "${env:BENCH_TOKEN}",
@@ -201,8 +205,17 @@ public class bench implements Callable<Integer> {
 
     Integer measure(URI music, URI user, Map<String, List<String>> ids, Path outDir, Stack stack) throws Exception {
         if (token == null || token.isBlank()) {
-            String who = loginId != null ? loginId : ids.get("user").get(0);
-            token = login(user, who);
+            String password = null;
+            String who = loginId;
+            if (who == null) {
+                password = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(12));
+                who = signup(user, password);
+                if (who == null) {
+                    return 1;
+                }
+                ids.put("user", List.of(who));
+            }
+            token = login(user, who, password);
             if (token == null) {
                 return 1;
             }
@@ -273,16 +286,34 @@ public class bench implements Callable<Integer> {
         return ids;
     }
 
+    /** A new user with this password (never printed); its id, or null after saying why. */
+    String signup(URI base, String password) {
+        String body = "{\"fname\":\"Bench\",\"lname\":\"Mark\",\"email\":\"bench@example.org\",\"password\":\"" + password + "\"}";
+        try (Conn conn = new Conn(base, (int) (timeout * 1000))) {
+            Response response = conn.send("POST", "/api/v1/user", null, body);
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"user_id\":\"([0-9a-f-]{36})\"").matcher(response.body);
+            if (response.status == 200 && id.find()) {
+                return id.group(1);
+            }
+            stderr.println("bench: signing up a user at " + base + " answered " + response.status
+                    + ": start the app first (./jbang scripts/dev.java), or give --token.");
+        } catch (IOException ex) {
+            stderr.println("bench: cannot sign up at " + base + " (" + ex.getMessage() + "): start the app first"
+                    + " (./jbang scripts/dev.java) or give --url / --user-url.");
+        }
+        return null;
+    }
+
     /** The token from s1's login, or null after saying why. Never printed. */
-    String login(URI base, String userId) {
-        String body = "{\"uid\":\"" + userId + "\"}";
+    String login(URI base, String userId, String password) {
+        String body = "{\"uid\":\"" + userId + "\"" + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}";
         try (Conn conn = new Conn(base, (int) (timeout * 1000))) {
             Response response = conn.send("PUT", "/api/v1/user/login", null, body);
             if (response.status == 200 && !response.body.isBlank()) {
                 return response.body.strip();
             }
             stderr.println("bench: login as " + userId + " at " + base + " answered " + response.status
-                    + ": load the sample data (dev.java does) or give --login with a known user id or --token.");
+                    + ": without --login bench signs up its own user; --login works only under AUTH_COMPAT; or give --token.");
         } catch (IOException ex) {
             stderr.println("bench: cannot log in at " + base + " (" + ex.getMessage() + "): start the app first"
                     + " (./jbang scripts/dev.java) or give --url / --user-url.");
@@ -368,15 +399,10 @@ public class bench implements Callable<Integer> {
                 }
                 Files.copy(jar, dir.resolve("jars/" + name + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            byte[] random = new byte[48];
-            new java.security.SecureRandom().nextBytes(random);
-            Path key = dir.resolve("auth.key");
-            Files.deleteIfExists(key);
-            Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(key, java.util.Base64.getEncoder().encodeToString(random));
-            new java.security.SecureRandom().nextBytes(random);
-            String loaderToken = java.util.HexFormat.of().formatHex(random, 0, 16);
+            // tokens as under dev.java: s1 signs with its own key, db trusts a local issuer's callers
+            Files.deleteIfExists(dir.resolve("s1-signing.pem"));
+            Path key = LocalIssuer.signingKey(dir.resolve("s1-signing.pem"));
+            LocalIssuer issuer = LocalIssuer.create(dir.resolve("callers"));
             loadAtStart = loadAverage();
             Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "bench-stop"));
             for (String name : List.of("db", "s1", "s2")) {
@@ -390,14 +416,19 @@ public class bench implements Callable<Integer> {
                 ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                         .redirectOutput(dir.resolve(name + ".log").toFile());
                 Map<String, String> env = pb.environment();
-                env.keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("AUTH_") || k.startsWith("SERVER_"));
+                env.keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("AUTH_") || k.startsWith("SERVER_")
+                        || k.startsWith("MANAGEMENT_"));
                 env.put("SERVER_PORT", String.valueOf(port));
+                env.put("MANAGEMENT_SERVER_PORT", String.valueOf(port + 1000));
                 env.put("DDB_LOCAL_TELEMETRY", "0");
                 env.put("DB_IN_MEMORY", "true");
                 env.put("DB_DATA_DIR", dir.resolve("dynamodb").toString());
-                env.put("DB_LOADER_TOKEN", loaderToken);
+                env.put("DB_CALLER_JWKS_URI", issuer.jwks().toUri().toString());
+                env.put("DB_CALLER_ISSUER", LocalIssuer.ISSUER);
                 env.put("DB_URL", "http://127.0.0.1:" + owner.ports.get("db"));
-                env.put("AUTH_KEY_FILE", key.toString());
+                env.put("DB_TOKEN_FILE", issuer.writeToken(name).toString());
+                env.put("AUTH_SIGNING_KEY_FILE", key.toString());
+                env.put("AUTH_JWKS_URI", "http://127.0.0.1:" + owner.ports.get("s1") + "/api/v1/user/.well-known/jwks.json");
                 env.put("AUTH_COMPAT", "false");
                 String prefix = switch (name) {
                     case "db" -> "/api/v1/datastore";
@@ -427,12 +458,12 @@ public class bench implements Callable<Integer> {
                 }
                 readyMillis.put(name, (System.nanoTime() - t0) / 1_000_000);
             }
-            return load(URI.create("http://127.0.0.1:" + owner.ports.get("db")), loaderToken);
+            return load(URI.create("http://127.0.0.1:" + owner.ports.get("db")), issuer.token("loader"));
         }
 
         /** The sample rows through db's /load, as the loader does; null when every row is in. */
         String load(URI db, String token) throws IOException {
-            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("svc-loader:" + token).getBytes(StandardCharsets.UTF_8));
+            String basic = "Bearer " + token;
             try (Conn c = new Conn(db, 5000)) {
                 for (String[] file : new String[][] {{"music.csv", "music", "Artist", "SongTitle"}, {"users.csv", "user", "fname", "lname", "email"}}) {
                     List<String> lines = Files.readAllLines(data.resolve(file[0]), StandardCharsets.UTF_8);

@@ -2,8 +2,10 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS software.amazon.awssdk:dynamodb:2.54.15
+//DEPS com.nimbusds:nimbus-jose-jwt:10.4
 //SOURCES loader.java
 //SOURCES lib/DevGateway.java
+//SOURCES lib/LocalIssuer.java
 //DESCRIPTION Run the whole app on this machine, entry point on http://localhost:8080: ./jbang scripts/dev.java
 
 import java.io.BufferedReader;
@@ -21,15 +23,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Runs the whole app on this machine: db (embedded DynamoDB Local, data kept in .data/dynamodb), s1, s2,",
-            "and an entry point that routes /api/v1/user/** to s1 and /api/v1/music/** to s2.",
+            "and an entry point that routes /api/v1/user/** to s1 and /api/v1/music/** to s2. Tokens are checked as",
+            "in the cluster: s1 signs with .data/s1-signing.pem, s2 checks with s1's JWK set, and db's callers present",
+            "tokens from a local issuer (.data/callers/), refreshed every 10 minutes. Actuator: each port + 1000.",
             "Builds the jars that are missing or older than their sources, waits until everything is ready, loads",
             "the sample data, and shows every log line prefixed with its component (also in .dev/logs/<component>.log).",
             "Ctrl-C (or SIGTERM) stops everything it started.", ""},
@@ -87,7 +87,7 @@ public class dev implements Callable<Integer> {
     int dbPort;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".data",
-            description = "Where DynamoDB Local's files, the auth key and the loader token go (default: ${DEFAULT-VALUE})")
+            description = "Where DynamoDB Local's files, s1's signing key and the callers' tokens go (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
     @Option(names = "--log-dir", paramLabel = "DIR", defaultValue = ".dev/logs",
@@ -104,8 +104,12 @@ public class dev implements Callable<Integer> {
     @Option(names = "--skip-load", description = "Do not load the sample data")
     boolean skipLoad;
 
-    /** A component this script runs: its name, port, path prefix and jar. */
+    /** A component this script runs: its name, port, path prefix and jar; its actuator is on port + 1000. */
     record Service(String name, int port, String prefix, String module) {
+        int managementPort() {
+            return port + 1000;
+        }
+
         Path jar(Path root) {
             return root.resolve("apps/" + module + "/target/" + module + ".jar");
         }
@@ -119,6 +123,7 @@ public class dev implements Callable<Integer> {
     final Object consoleLock = new Object();
     volatile boolean stopping;
     DevGateway gateway;
+    LocalIssuer issuer;
     Log gatewayLog;
     boolean colour;
     PrintWriter out;
@@ -154,9 +159,17 @@ public class dev implements Callable<Integer> {
             return 1;
         }
         Files.createDirectories(logDir);
-        Path keyFile = secret(dataDir.resolve("auth.key"), 48, false);
-        Path tokenFile = secret(dataDir.resolve("loader.token"), 32, true);
-        String loaderToken = Files.readString(tokenFile).strip();
+        // s1's signing key is kept across runs (tokens survive a restart); the callers' issuer is new every run
+        Path keyFile = LocalIssuer.signingKey(dataDir.resolve("s1-signing.pem"));
+        issuer = LocalIssuer.create(dataDir.resolve("callers"));
+        refreshCallerTokens();
+        java.util.concurrent.ScheduledExecutorService refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dev-tokens");
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.scheduleAtFixedRate(this::refreshCallerTokens, LocalIssuer.REFRESH.toSeconds(), LocalIssuer.REFRESH.toSeconds(),
+                TimeUnit.SECONDS);
 
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "dev-stop"));
         gatewayLog = new Log("gateway", logDir, this);
@@ -166,7 +179,7 @@ public class dev implements Callable<Integer> {
                 + "), /api/v1/music/** -> s2 (" + s2Port + ")");
 
         for (Service s : services) {
-            running.add(start(root, s, keyFile, loaderToken));
+            running.add(start(root, s, keyFile));
         }
         String failure = waitUntilReady(Duration.ofSeconds(timeoutSeconds));
         if (failure != null) {
@@ -174,7 +187,7 @@ public class dev implements Callable<Integer> {
             err.println(failure);
             return 1;
         }
-        String loaded = skipLoad ? "sample data not loaded (--skip-load)" : load(root, loaderToken);
+        String loaded = skipLoad ? "sample data not loaded (--skip-load)" : load(root, issuer.tokenFile("loader"));
         double seconds = (System.nanoTime() - start) / 1e9;
         banner(seconds, loaded);
 
@@ -203,20 +216,29 @@ public class dev implements Callable<Integer> {
         return null;
     }
 
+    /** Like kubelet: every caller of db gets a fresh token file well before the last one expires. */
+    void refreshCallerTokens() {
+        for (String account : List.of("s1", "s2", "loader")) {
+            issuer.writeToken(account);
+        }
+    }
+
     /** One sentence naming the first busy port, or null when every port is free. */
     String busyPort(List<Service> services) {
         Map<Integer, String> ports = new LinkedHashMap<>();
         ports.put(port, "the entry point");
         for (Service s : services) {
-            String before = ports.putIfAbsent(s.port, s.name);
-            if (before != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "port " + s.port + " is given to both " + before + " and " + s.name + ": give each its own port.");
+            for (Map.Entry<Integer, String> p : Map.of(s.port, s.name, s.managementPort(), s.name + " management").entrySet()) {
+                String before = ports.putIfAbsent(p.getKey(), p.getValue());
+                if (before != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "port " + p.getKey() + " is given to both "
+                            + before + " and " + p.getValue() + ": give each its own port (management ports are the port + 1000).");
+                }
             }
         }
         for (Map.Entry<Integer, String> p : ports.entrySet()) {
             if (!free(p.getKey())) {
-                String option = p.getValue().equals("the entry point") ? "--port" : "--" + p.getValue() + "-port";
+                String option = p.getValue().equals("the entry point") ? "--port" : "--" + p.getValue().split(" ")[0] + "-port";
                 return "dev: port " + p.getKey() + " (" + p.getValue() + ") is busy: stop what listens there (an earlier"
                         + " dev.java? see `ss -ltnp 'sport = :" + p.getKey() + "'`) or pick another port with " + option + ".";
             }
@@ -295,26 +317,7 @@ public class dev implements Callable<Integer> {
         }
     }
 
-    /**
-     * A random secret in a file only its owner can read (base64 of {@code bytes} random bytes). Kept across runs
-     * unless {@code fresh}: the auth key outlives a restart so tokens stay valid.
-     */
-    static Path secret(Path file, int bytes, boolean fresh) throws IOException {
-        Files.createDirectories(file.getParent());
-        if (fresh) {
-            Files.deleteIfExists(file);
-        }
-        if (!Files.exists(file)) {
-            byte[] random = new byte[bytes];
-            new SecureRandom().nextBytes(random);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getEncoder().encodeToString(random), StandardOpenOption.TRUNCATE_EXISTING);
-        }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
-    }
-
-    Running start(Path root, Service s, Path keyFile, String loaderToken) throws IOException {
+    Running start(Path root, Service s, Path keyFile) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // small, bounded heaps and the serial collector: under load each service stays well under 300 MB
         // (measured with scripts/bench.java; C1-only compilation saved under 0.5 s of start-up but cost 2.3x
@@ -322,16 +325,25 @@ public class dev implements Callable<Integer> {
         ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-jar",
                 s.jar(root).toString()).directory(root.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("AUTH_") || k.equals("SERVER_PORT"));
+        env.keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("AUTH_") || k.equals("SERVER_PORT")
+                || k.equals("MANAGEMENT_SERVER_PORT"));
         env.put("SERVER_PORT", String.valueOf(s.port));
+        env.put("MANAGEMENT_SERVER_PORT", String.valueOf(s.managementPort()));
         if (s.name.equals("db")) {
-            env.put("DB_LOADER_TOKEN", loaderToken);
             env.put("DB_DATA_DIR", dataDir.resolve("dynamodb").toString());
             env.put("DB_IN_MEMORY", String.valueOf(inMemory));
+            // the callers' tokens are checked as in the cluster, against this run's local issuer
+            env.put("DB_CALLER_JWKS_URI", issuer.jwks().toUri().toString());
+            env.put("DB_CALLER_ISSUER", LocalIssuer.ISSUER);
         } else {
             env.put("DB_URL", "http://localhost:" + dbPort);
-            env.put("AUTH_KEY_FILE", keyFile.toString());
+            env.put("DB_TOKEN_FILE", issuer.tokenFile(s.name).toString());
             env.put("AUTH_COMPAT", String.valueOf(compatAuth));
+            if (s.name.equals("s1")) {
+                env.put("AUTH_SIGNING_KEY_FILE", keyFile.toString());
+            } else {
+                env.put("AUTH_JWKS_URI", "http://localhost:" + s1Port + "/api/v1/user/.well-known/jwks.json");
+            }
         }
         Log log = new Log(s.name, logDir, this);
         Process process = pb.start();
@@ -390,15 +402,15 @@ public class dev implements Callable<Integer> {
         }
     }
 
-    /** Runs loader.java in this JVM against db; says what it did in one line. */
-    String load(Path root, String token) {
+    /** Runs loader.java in this JVM against db, with the loader's token file; says what it did in one line. */
+    String load(Path root, Path tokenFile) {
         Log log = new Log("loader", logDir, this);
         StringWriter text = new StringWriter();
         PrintWriter writer = new PrintWriter(text, true);
         CommandLine loader = new CommandLine(new loader());
         loader.setOut(writer);
         loader.setErr(writer);
-        int code = loader.execute("--url", "http://localhost:" + dbPort, "--token", token, "--max-wait", "30", "--no-progress",
+        int code = loader.execute("--url", "http://localhost:" + dbPort, "--token-file", tokenFile.toString(), "--max-wait", "30", "--no-progress",
                 "--users-file", root.resolve("scripts/data/users.csv").toString(),
                 "--music-file", root.resolve("scripts/data/music.csv").toString());
         text.toString().lines().forEach(log::line);
@@ -419,17 +431,25 @@ public class dev implements Callable<Integer> {
         b.append("); ").append(loaded).append('\n');
         b.append("  entry point  ").append(gw).append("   /api/v1/user/** -> s1, /api/v1/music/** -> s2\n");
         for (Running r : running) {
-            b.append("  ").append(String.format("%-13s", r.service.name)).append(r.service.url("/health")).append('\n');
+            b.append("  ").append(String.format("%-13s", r.service.name)).append(r.service.url("/health"))
+                    .append("   metrics http://localhost:").append(r.service.managementPort()).append("/actuator/prometheus\n");
         }
         b.append("  logs         ").append(logDir).append("/<component>.log\n");
         b.append("Try:\n");
         if (compatAuth) {
             b.append("  curl -H 'Authorization: Bearer x' ").append(gw).append("/api/v1/music/").append(SAMPLE_SONG).append('\n');
+            b.append("  TOKEN=$(curl -s -X PUT -H 'Content-Type: application/json' -d '{\"uid\":\"").append(SAMPLE_USER)
+                    .append("\"}' ").append(gw).append("/api/v1/user/login)\n");
+        } else {
+            b.append("  UID_=$(curl -s -X POST -H 'Content-Type: application/json' -d '{\"fname\":\"Ada\",\"lname\":\"Lovelace\",")
+                    .append("\"email\":\"ada@example.org\",\"password\":\"correct horse battery\"}' ").append(gw)
+                    .append("/api/v1/user | sed 's/.*\"user_id\":\"\\([^\"]*\\)\".*/\\1/')\n");
+            b.append("  TOKEN=$(curl -s -X PUT -H 'Content-Type: application/json' -d \"{\\\"uid\\\":\\\"$UID_\\\",\\\"password\\\":")
+                    .append("\\\"correct horse battery\\\"}\" ").append(gw).append("/api/v1/user/login)\n");
         }
-        b.append("  TOKEN=$(curl -s -X PUT -H 'Content-Type: application/json' -d '{\"uid\":\"").append(SAMPLE_USER)
-                .append("\"}' ").append(gw).append("/api/v1/user/login)\n");
         b.append("  curl -H \"Authorization: Bearer $TOKEN\" ").append(gw).append("/api/v1/music/").append(SAMPLE_SONG).append('\n');
-        b.append("  ./jbang scripts/mcli.java --url ").append(gw).append(" --login ").append(SAMPLE_USER).append(" read\n");
+        b.append("  ./jbang scripts/mcli.java --url ").append(gw).append(compatAuth ? " --login " + SAMPLE_USER : " signup Ada Lovelace ada@example.org")
+                .append("   (then --login <user id>; both ask for the password)\n");
         b.append("Ctrl-C stops everything.");
         synchronized (consoleLock) {
             out.println(b);

@@ -4,6 +4,8 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS io.fabric8:kubernetes-client:7.8.0
+//DEPS com.nimbusds:nimbus-jose-jwt:10.4
+//SOURCES lib/LocalIssuer.java
 //DESCRIPTION Build the real images, run overlays/minikube's containers with podman and use the app: sudo ./jbang scripts/e2e.java
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -110,8 +112,8 @@ public class e2e implements Callable<Integer> {
     String overlay;
 
     @Option(names = "--secrets", paramLabel = "DIR", defaultValue = "overlays/minikube/secrets",
-            description = "Secret generator folder; e2e fills every *.env.example there with random values in a "
-                    + "temporary copy (default: ${DEFAULT-VALUE})")
+            description = "Secret generator folder; e2e fills every *.env.example there with random values and makes a fresh"
+                    + " EC key for every *.pem.example, in a temporary copy (default: ${DEFAULT-VALUE})")
     String secrets;
 
     @Option(names = "--skip-build", description = "Use the service images the last build pushed to the local registry (tag in target/e2e/image-tag)")
@@ -402,9 +404,13 @@ public class e2e implements Callable<Integer> {
                 Files.createDirectories(copy);
                 Files.copy(dir.resolve("kustomization.yaml"), copy.resolve("kustomization.yaml"));
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path example : files.filter(p -> p.getFileName().toString().endsWith(".env.example")).toList()) {
-                        String name = example.getFileName().toString().replace(".env.example", ".env");
-                        Files.writeString(copy.resolve(name), randomEnv(Files.readString(example)));
+                    for (Path example : files.filter(p -> p.getFileName().toString().endsWith(".example")).toList()) {
+                        String name = example.getFileName().toString().replace(".example", "");
+                        if (name.endsWith(".env")) {
+                            Files.writeString(copy.resolve(name), randomEnv(Files.readString(example)));
+                        } else if (name.endsWith(".pem")) {
+                            LocalIssuer.signingKey(copy.resolve(name)); // a fresh EC P-256 key, as the README's openssl line makes
+                        }
                     }
                 }
             } catch (IOException ex) {
@@ -933,6 +939,12 @@ public class e2e implements Callable<Integer> {
             String local(String manifestImage);
         }
 
+        /** Where db's callers' key set goes in its container when e2e stands in for the cluster's token issuer. */
+        static final String ISSUER_DIR = "/var/run/secrets/music/e2e-issuer";
+
+        /** e2e's stand-in for the cluster's ServiceAccount token issuer (there is no API server here). */
+        final LocalIssuer issuer = LocalIssuer.inMemory();
+
         static Plan of(List<HasMetadata> objects, ImageMap images) {
             Plan plan = new Plan();
             Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
@@ -1096,8 +1108,22 @@ public class e2e implements Callable<Integer> {
                     if (v == null) {
                         throw new Fail(where + " mounts volume " + m.getName() + ", which the pod does not declare: add it to volumes.");
                     }
-                    mount(where, m, v, psc.getFsGroup(), sources, tmpfs, mounts, files);
+                    mount(where, m, v, psc.getFsGroup(), sources, tmpfs, mounts, files, issuer, ns,
+                            pod.getServiceAccountName() == null ? "default" : pod.getServiceAccountName());
                 }
+            }
+            if (env.getOrDefault("DB_CALLER_JWKS_URI", "").startsWith("https://kubernetes.default.svc")) {
+                // the cluster's keys come from its API server, which e2e has not: db trusts e2e's issuer, whose tokens
+                // e2e projects into the callers' pods, so the check is the same code with other keys
+                env.put("DB_CALLER_JWKS_URI", "file:" + ISSUER_DIR + "/jwks.json");
+                env.put("DB_CALLER_ISSUER", LocalIssuer.ISSUER);
+                env.remove("DB_CALLER_JWKS_TOKEN_FILE");
+                env.remove("DB_CALLER_JWKS_CA_FILE");
+                files.add(new FileContent("volumes/e2e-issuer/jwks.json", issuer.jwksJson().getBytes(StandardCharsets.UTF_8), 0444,
+                        psc.getFsGroup()));
+                mounts.add(new FileMount("volumes/e2e-issuer", ISSUER_DIR, true, false));
+                warnings.add(where + ": the cluster's ServiceAccount token issuer -> e2e's own (DB_CALLER_JWKS_URI=file:" + ISSUER_DIR
+                        + "/jwks.json); projected tokens are e2e's too");
             }
             Map<String, Quantity> limits = c.getResources() == null || c.getResources().getLimits() == null ? Map.of()
                     : c.getResources().getLimits();
@@ -1157,8 +1183,12 @@ public class e2e implements Callable<Integer> {
         }
 
         static void mount(String where, VolumeMount m, Volume v, Long fsGroup, Sources sources, List<Tmpfs> tmpfs, List<FileMount> mounts,
-                List<FileContent> files) {
+                List<FileContent> files, LocalIssuer issuer, String namespace, String serviceAccount) {
             String sub = m.getSubPath() == null || m.getSubPath().isEmpty() ? null : m.getSubPath();
+            if (v.getProjected() != null) {
+                projected(where, m, v, fsGroup, sources, mounts, files, issuer, namespace, serviceAccount);
+                return;
+            }
             if (v.getEmptyDir() != null) {
                 if (sub != null) {
                     throw new Fail(where + " mounts a subPath of emptyDir " + v.getName() + ", which e2e does not support: mount the whole volume.");
@@ -1197,7 +1227,7 @@ public class e2e implements Callable<Integer> {
                 gid = fsGroup;
             } else {
                 throw new Fail(where + " mounts volume " + v.getName() + " of a kind e2e does not support (only emptyDir, configMap, secret, "
-                        + "persistentVolumeClaim).");
+                        + "projected, persistentVolumeClaim).");
             }
             int mode = defaultMode == null ? 0644 : defaultMode;
             String dir = "volumes/" + v.getName();
@@ -1219,6 +1249,56 @@ public class e2e implements Callable<Integer> {
             } else {
                 mounts.add(new FileMount(dir, m.getMountPath(), true, false));
             }
+        }
+
+        /**
+         * A projected volume as kubelet fills it: ServiceAccount tokens (from e2e's issuer, for the pod's ServiceAccount
+         * and the audience asked for; readable by the fsGroup, or, without one, by the container's user, which kubelet
+         * makes the owner and e2e cannot), ConfigMap and Secret keys. kube-root-ca.crt, which Kubernetes puts in every
+         * namespace, is a placeholder: nothing here talks to an API server.
+         */
+        static void projected(String where, VolumeMount m, Volume v, Long fsGroup, Sources sources, List<FileMount> mounts,
+                List<FileContent> files, LocalIssuer issuer, String namespace, String serviceAccount) {
+            if (m.getSubPath() != null && !m.getSubPath().isEmpty()) {
+                throw new Fail(where + " mounts a subPath of projected volume " + v.getName() + ", which e2e does not support: mount the whole volume.");
+            }
+            String dir = "volumes/" + v.getName();
+            int mode = v.getProjected().getDefaultMode() == null ? 0644 : v.getProjected().getDefaultMode();
+            for (var source : v.getProjected().getSources()) {
+                if (source.getServiceAccountToken() != null) {
+                    var t = source.getServiceAccountToken();
+                    String audience = t.getAudience() == null || t.getAudience().isBlank() ? "https://kubernetes.default.svc" : t.getAudience();
+                    files.add(new FileContent(dir + "/" + t.getPath(), issuer.token(namespace, serviceAccount, audience)
+                            .getBytes(StandardCharsets.UTF_8), fsGroup != null ? 0440 : 0444, fsGroup));
+                } else if (source.getConfigMap() != null || source.getSecret() != null) {
+                    boolean cm = source.getConfigMap() != null;
+                    String name = cm ? source.getConfigMap().getName() : source.getSecret().getName();
+                    List<KeyToPath> items = cm ? source.getConfigMap().getItems() : source.getSecret().getItems();
+                    Map<String, byte[]> data = new LinkedHashMap<>();
+                    if (cm && name.equals("kube-root-ca.crt")) {
+                        data.put("ca.crt", "# the cluster CA: Kubernetes provides it; e2e has no API server\n".getBytes(StandardCharsets.UTF_8));
+                    } else if (cm) {
+                        sources.configMapData(name, Boolean.TRUE.equals(source.getConfigMap().getOptional()), where)
+                                .forEach((k, val) -> data.put(k, val.getBytes(StandardCharsets.UTF_8)));
+                    } else {
+                        data.putAll(sources.secretData(name, Boolean.TRUE.equals(source.getSecret().getOptional()), where));
+                    }
+                    List<KeyToPath> keys = items == null || items.isEmpty()
+                            ? data.keySet().stream().map(k -> new KeyToPath(k, null, k)).toList() : items;
+                    for (KeyToPath item : keys) {
+                        byte[] content = data.get(item.getKey());
+                        if (content == null) {
+                            throw new Fail(where + " projects key " + item.getKey() + " of " + name + " into volume " + v.getName()
+                                    + ", which it does not define: the pod would not start.");
+                        }
+                        files.add(new FileContent(dir + "/" + item.getPath(), content, item.getMode() == null ? mode : item.getMode(), fsGroup));
+                    }
+                } else {
+                    throw new Fail(where + " projects a source into volume " + v.getName()
+                            + " that e2e does not support (only serviceAccountToken, configMap, secret).");
+                }
+            }
+            mounts.add(new FileMount(dir, m.getMountPath(), true, false));
         }
 
         static Probe probe(String where, io.fabric8.kubernetes.api.model.Probe p, Map<String, Integer> ports) {
@@ -1446,11 +1526,21 @@ public class e2e implements Callable<Integer> {
             Map<String, String> sample = csvRow(run.repo.resolve("scripts/data/music.csv"), SAMPLE_SONG);
             expect("GET", song, null, null, 401, "s2", "missing auth");
             expect("GET", song, "Bearer forged.token.value", null, 401, "s2", null);
-            Reply login = expect("PUT", "/api/v1/user/login", null, "{\"uid\":\"" + SAMPLE_USER + "\"}", 200, "s1", null);
+            // signup and password login, as the README's quick start; the sample users have no password
+            String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+            Reply signup = expect("POST", "/api/v1/user", null, "{\"fname\":\"E2e\",\"lname\":\"Run\",\"email\":\"e2e@example.org\","
+                    + "\"password\":\"" + password + "\"}", 200, "s1", "user_id");
+            String userId = signup.body().replaceAll(".*\"user_id\"\\s*:\\s*\"([0-9a-f-]{36})\".*", "$1").strip();
+            expect("PUT", "/api/v1/user/login", null, "{\"uid\":\"" + SAMPLE_USER + "\",\"password\":\"" + password + "\"}", 401, "s1",
+                    "wrong user id or password");
+            Reply login = expect("PUT", "/api/v1/user/login", null, "{\"uid\":\"" + userId + "\",\"password\":\"" + password + "\"}",
+                    200, "s1", null);
             String token = "Bearer " + login.body().strip();
-            Map<String, String> user = csvRow(run.repo.resolve("scripts/data/users.csv"), SAMPLE_USER);
-            expect("GET", "/api/v1/user/" + SAMPLE_USER, token, null, 200, "s1", "\"" + user.get("email") + "\"");
+            expect("GET", "/api/v1/user/" + userId, token, null, 200, "s1", "\"e2e@example.org\"");
+            expect("GET", "/api/v1/user/" + SAMPLE_USER, token, null, 403, "s1", "your own user");
+            expect("GET", "/api/v1/user/.well-known/jwks.json", null, null, 200, "s1", "\"kid\"");
             expect("GET", song, token, null, 200, "s2", "\"" + sample.get("SongTitle") + "\"");
+            expect("DELETE", song, token, null, 403, "s2", "only the user who added a song");
             String title = "e2e " + run.id;
             Reply created = expect("POST", "/api/v1/music/", token, "{\"Artist\":\"e2e\",\"SongTitle\":\"" + title + "\"}", 200, "s2", "music_id");
             Matcher id = Pattern.compile("\"music_id\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(created.body());
@@ -1483,6 +1573,7 @@ public class e2e implements Callable<Integer> {
                 req.header("Authorization", auth);
             }
             String shown = method + " " + path.replace(SAMPLE_SONG, "<sample song>").replace(SAMPLE_USER, "<sample user>")
+                    .replaceAll("/api/v1/user/[0-9a-f-]{36}", "/api/v1/user/<new user>")
                     + (auth == null ? "" : auth.contains("forged") ? " (forged token)" : " (token)");
             Reply reply;
             try {
@@ -1496,7 +1587,7 @@ public class e2e implements Callable<Integer> {
             }
             boolean ok = reply.status() == status && (contains == null || reply.body().contains(contains));
             String brief = reply.body().length() > 160 ? reply.body().substring(0, 160) + "..." : reply.body();
-            if (path.endsWith("/login")) {
+            if (path.endsWith("/login") && reply.status() == 200) {
                 brief = "<token>";
             }
             if (!ok) {

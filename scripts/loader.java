@@ -17,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,8 +51,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
             "Retries with backoff while db or DynamoDB is unreachable, answers 503/429 or throttles.",
             "Every option has an environment variable (in brackets); an option wins over its variable.", ""},
         footer = {"", "Examples:",
-            "  jbang scripts/loader.java                  # next to scripts/dev.java: its .data/loader.token, db on :30002",
-            "  jbang scripts/loader.java --token-file .data/loader.token --music-file my-songs.csv --users-file ''",
+            "  jbang scripts/loader.java                  # next to scripts/dev.java: its .data/callers/loader.token, db on :30002",
+            "  jbang scripts/loader.java --token-file .data/callers/loader.token --music-file my-songs.csv --users-file ''",
             "  jbang scripts/loader.java --dynamodb-endpoint http://localhost:8000",
             "",
             "Exit codes: 0 every row loaded; 1 a row failed, or db/DynamoDB could not be reached; 2 usage error."})
@@ -79,12 +78,13 @@ public class loader implements Callable<Integer> {
     String url;
 
     @Option(names = "--token", defaultValue = "${env:LOADER_TOKEN}", paramLabel = "TOKEN",
-            description = "db's loader token, its DB_LOADER_TOKEN; never printed [LOADER_TOKEN]")
+            description = "The loader's credential for db: a JWT with audience db (in a cluster the loader's projected"
+                    + " ServiceAccount token); never printed [LOADER_TOKEN]")
     String token;
 
     @Option(names = "--token-file", defaultValue = "${env:LOADER_TOKEN_FILE}", paramLabel = "FILE",
-            description = "Read the loader token from this file instead [LOADER_TOKEN_FILE] (default when --url is on this "
-                    + "machine: .data/loader.token, which scripts/dev.java writes, if it exists)")
+            description = "Read that token from this file instead [LOADER_TOKEN_FILE] (default when --url is on this "
+                    + "machine: .data/callers/loader.token, which scripts/dev.java writes, if it exists)")
     Path tokenFile;
 
     @Option(names = "--dynamodb", defaultValue = "${env:LOADER_DYNAMODB:-false}",
@@ -176,8 +176,8 @@ public class loader implements Callable<Integer> {
         return tally.failed == 0 ? 0 : 1;
     }
 
-    /** Where scripts/dev.java keeps db's loader token, relative to the clone's root (the working directory, like the CSV defaults). */
-    static final Path DEV_TOKEN_FILE = Path.of(".data/loader.token");
+    /** Where scripts/dev.java keeps the loader's token for db, relative to the clone's root (the working directory, like the CSV defaults). */
+    static final Path DEV_TOKEN_FILE = Path.of(".data/callers/loader.token");
     static final Pattern LOOPBACK_URL = Pattern.compile("https?://(localhost|127\\.0\\.0\\.1)(:\\d+)?/?");
 
     String readToken() {
@@ -194,7 +194,7 @@ public class loader implements Callable<Integer> {
         }
         if (blank(value)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "no loader token: pass db's DB_LOADER_TOKEN in --token, --token-file, LOADER_TOKEN or LOADER_TOKEN_FILE"
+                    "no loader token: pass the loader's token for db in --token, --token-file, LOADER_TOKEN or LOADER_TOKEN_FILE"
                             + " (with a --url on this machine it uses " + DEV_TOKEN_FILE + ", which ./jbang scripts/dev.java"
                             + " writes, when that file exists; or use --dynamodb-endpoint to write straight into DynamoDB).");
         }
@@ -499,7 +499,7 @@ public class loader implements Callable<Integer> {
         }
     }
 
-    /** db's {@code POST /api/v1/datastore/load} with HTTP Basic {@code svc-loader:<token>}. */
+    /** db's {@code POST /api/v1/datastore/load} with the loader's token as a bearer credential. */
     static final class DbTarget implements Target {
         final String base;
         final String authorization;
@@ -508,8 +508,7 @@ public class loader implements Callable<Integer> {
 
         DbTarget(String url, String token, Backoff backoff) {
             this.base = url.replaceAll("/+$", "");
-            this.authorization = "Basic " + Base64.getEncoder()
-                    .encodeToString(("svc-loader:" + token).getBytes(StandardCharsets.UTF_8));
+            this.authorization = "Bearer " + token;
             this.backoff = backoff;
             try {
                 URI uri = URI.create(base + LOAD_PATH);
@@ -551,8 +550,9 @@ public class loader implements Callable<Integer> {
             }
             String reason = Json.reason(response.body());
             if (status == 401 || status == 403) {
-                throw new Fatal("db refused the loader token (" + status + "): pass the token db was started with"
-                        + " (its DB_LOADER_TOKEN) in --token or LOADER_TOKEN.");
+                throw new Fatal("db refused the loader token (" + status + "): pass a token for ServiceAccount loader from the"
+                        + " issuer db trusts (its DB_CALLER_JWKS_URI), e.g. the file scripts/dev.java writes, "
+                        + DEV_TOKEN_FILE + ".");
             }
             if (status == 404 || status == 405) {
                 throw new Fatal(base + LOAD_PATH + " answered " + status + ": check that --url (LOADER_URL) is db's base URL, e.g. http://localhost:30002.");

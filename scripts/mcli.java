@@ -2,7 +2,8 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/HttpJson.java
-//DESCRIPTION Music client, a shell or one command: jbang scripts/mcli.java --login b66f61e7-4fad-402f-aaad-101e3e2522d3 read
+//SOURCES lib/McliText.java
+//DESCRIPTION Music client, a shell or one command: jbang scripts/mcli.java --login <user id> read
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,17 +42,20 @@ import picocli.CommandLine.Spec;
             "  create <artist> <title>   a new song; quote names with spaces: create \"Gang of Four\" \"Isle of Dogs\"",
             "  delete <id>               delete a song",
             "  test                      s2's find-the-bug check (GET /api/v1/music/test)",
+            "  signup <fname> <lname> <email>   a new user (POST /api/v1/user); prints its id; asks for the password",
+            "                            (or reads --password-file)",
             "  help, quit",
             ""},
         footer = {"", "Examples:",
-            "  jbang scripts/mcli.java --login b66f61e7-4fad-402f-aaad-101e3e2522d3",
+            "  jbang scripts/mcli.java signup Ada Lovelace ada@example.org",
+            "  jbang scripts/mcli.java --login <user id from signup>          (asks for the password)",
+            "  jbang scripts/mcli.java --login <user id> --password-file ~/.music-password read",
             "  jbang scripts/mcli.java --url http://localhost:8080 --token \"$JWT\" read 6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea",
             "",
             "Exit codes (one command): 0 success; 1 the service answered an error or could not be reached; 2 usage error."})
 public class mcli implements Callable<Integer> {
 
     static final String MUSIC = "/api/v1/music";
-    static final String SAMPLE_USER = "b66f61e7-4fad-402f-aaad-101e3e2522d3";
 
     @Spec
     CommandSpec spec;
@@ -63,8 +69,13 @@ public class mcli implements Callable<Integer> {
     String token;
 
     @Option(names = "--login", paramLabel = "USER_ID", defaultValue = "${env:MCLI_LOGIN}",
-            description = "Get a token first from s1 (PUT /api/v1/user/login) for this user id [MCLI_LOGIN]")
+            description = "Get a token first from s1 (PUT /api/v1/user/login) for this user id, with the password asked on the"
+                    + " terminal or read from --password-file; without either, the id alone (enough only under --compat-auth) [MCLI_LOGIN]")
     String login;
+
+    @Option(names = "--password-file", paramLabel = "FILE", defaultValue = "${env:MCLI_PASSWORD_FILE}",
+            description = "Read the password for --login and signup from this file (its first line); never printed [MCLI_PASSWORD_FILE]")
+    Path passwordFile;
 
     @Option(names = "--json", description = "Print the service's JSON answers as they are")
     boolean json;
@@ -171,11 +182,14 @@ public class mcli implements Callable<Integer> {
             case "test":
                 arity(verb, args, 0, 0, "test");
                 return test();
+            case "signup":
+                arity(verb, args, 3, 3, "signup <fname> <lname> <email>");
+                return signup(args.get(0), args.get(1), args.get(2));
             case "help":
-                out.println("read [id] | create <artist> <title> | delete <id> | test | help | quit");
+                out.println("read [id] | create <artist> <title> | delete <id> | test | signup <fname> <lname> <email> | help | quit");
                 return 0;
             default:
-                throw new Usage("unknown command '" + verb + "': use read, create, delete, test, help or quit.");
+                throw new Usage("unknown command '" + verb + "': use read, create, delete, test, signup, help or quit.");
         }
     }
 
@@ -242,20 +256,61 @@ public class mcli implements Callable<Integer> {
         return 0;
     }
 
+    int signup(String fname, String lname, String email) {
+        String password = password("password for the new user (10 to 128 characters): ");
+        if (password == null) {
+            throw new Usage("signup needs a password: run it on a terminal, or pass --password-file FILE.");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("fname", fname);
+        body.put("lname", lname);
+        body.put("email", email);
+        body.put("password", password);
+        Answer a = call("POST", "/api/v1/user", HttpJson.write(body));
+        if (a.status != 200) {
+            return explain(a, "user");
+        }
+        out.println(json ? a.body : "signed up " + a.json.get("user_id") + "; log in with --login " + a.json.get("user_id"));
+        return 0;
+    }
+
     /** Gets a token from s1 when --login is given; false (after saying why) when that fails. */
     boolean loginIfAsked() {
         if (login == null || login.isBlank()) {
             return true;
         }
-        Answer a = call("PUT", "/api/v1/user/login", HttpJson.write(Map.of("uid", login.strip())));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("uid", login.strip());
+        String password = password("password for " + login.strip() + ": ");
+        if (password != null) {
+            body.put("password", password);
+        }
+        Answer a = call("PUT", "/api/v1/user/login", HttpJson.write(body));
         if (a.status != 200) {
             explain(a, "user " + login);
-            err.println("mcli: login as " + login + " failed; pass an id from scripts/data/users.csv (e.g. " + SAMPLE_USER
-                    + ") or a token in --token.");
+            err.println("mcli: login as " + login + " failed; sign up first (mcli signup <fname> <lname> <email>) and give"
+                    + " its password (terminal or --password-file), or pass a token in --token.");
             return false;
         }
         token = a.body.strip();
         return true;
+    }
+
+    /** The password from --password-file, else asked on the terminal without echo, else null. Never printed. */
+    String password(String prompt) {
+        if (passwordFile != null) {
+            try {
+                return Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            } catch (IOException ex) {
+                throw new Usage("cannot read the password file " + passwordFile + ": check the path given in --password-file.");
+            }
+        }
+        java.io.Console console = System.console();
+        if (console != null && terminal()) {
+            char[] typed = console.readPassword("%s", prompt);
+            return typed == null ? null : new String(typed);
+        }
+        return null;
     }
 
     /** One line on stderr that says what went wrong and what to do next; returns 1. */
@@ -265,9 +320,9 @@ public class mcli implements Callable<Integer> {
         switch (a.status) {
             case -1 -> err.println("cannot reach " + base + " (" + a.body + "): start the app with ./jbang scripts/dev.java, or pass --url.");
             case 400 -> err.println("bad request (400): " + error);
-            case 401 -> err.println("unauthorized (401): " + error + "; log in with --login <user id> (e.g. " + SAMPLE_USER
-                    + ") or pass --token <jwt>.");
-            case 403 -> err.println("forbidden (403): " + error + "; this token may not do that.");
+            case 401 -> err.println("unauthorized (401): " + error + "; log in with --login <user id> and its password, or pass --token <jwt>.");
+            case 403 -> err.println("forbidden (403): " + error + ".");
+            case 429 -> err.println("too many requests (429): " + error + ".");
             case 404 -> err.println("not found (404): no " + what + (a.json.containsKey("error") ? " (" + error + ")" : "") + ".");
             case 500 -> err.println("server error (500): " + error + (requestId == null ? "" : " [request id " + requestId + "]")
                     + "; find the stack trace in the service's log: jbang scripts/logs.java s2"
@@ -322,31 +377,8 @@ public class mcli implements Callable<Integer> {
         return items;
     }
 
-    /** music_id, Artist, SongTitle in aligned columns, with a header line. */
     void table(List<Map<String, Object>> songs) {
-        List<String> columns = List.of("music_id", "Artist", "SongTitle");
-        int[] width = new int[columns.size()];
-        for (int i = 0; i < columns.size(); i++) {
-            width[i] = columns.get(i).length();
-            for (Map<String, Object> s : songs) {
-                width[i] = Math.max(width[i], String.valueOf(s.getOrDefault(columns.get(i), "")).length());
-            }
-        }
-        out.println(row(columns, width));
-        for (Map<String, Object> s : songs) {
-            List<String> cells = new ArrayList<>();
-            columns.forEach(c -> cells.add(String.valueOf(s.getOrDefault(c, ""))));
-            out.println(row(cells, width));
-        }
-        out.println(songs.size() + (songs.size() == 1 ? " song" : " songs"));
-    }
-
-    static String row(List<String> cells, int[] width) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            line.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + width[i] + "s  ", cells.get(i)));
-        }
-        return line.toString();
+        out.print(McliText.table(songs));
     }
 
     static String path(String id) {
@@ -360,46 +392,13 @@ public class mcli implements Callable<Integer> {
         }
     }
 
-    /** Splits a shell line into words: spaces separate, "..." and '...' group, backslash escapes the next character. */
+    /** The shell line's words (see {@code McliText.words}); an open quote is a usage error. */
     static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-                    word.append(line.charAt(++i));
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < line.length()) {
-                word.append(line.charAt(++i));
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
+        try {
+            return McliText.words(line);
+        } catch (IllegalArgumentException ex) {
+            throw new Usage(ex.getMessage());
         }
-        if (quote != 0) {
-            throw new Usage("a quote is not closed: end it with " + quote);
-        }
-        if (inWord) {
-            words.add(word.toString());
-        }
-        return words;
     }
 
     static boolean terminal() {

@@ -94,6 +94,7 @@ public final class VerifyPolicy {
         for (Map<String, Object> env : VerifyTree.maps(c, "env")) {
             String name = String.valueOf(env.get("name"));
             Object value = env.get("value");
+            compat(r, path + ".env." + name, name, value);
             if (value != null && !String.valueOf(value).isEmpty() && SECRET_NAME.matcher(name).find()) {
                 add(r, path + ".env." + name, "secret-literal", "take " + name + " from a Secret with valueFrom.secretKeyRef instead of a literal value");
             }
@@ -153,9 +154,20 @@ public final class VerifyPolicy {
 
     private void configMap(VerifyTree.Resource r) {
         for (Map.Entry<String, Object> e : VerifyTree.map(r.body(), "data").entrySet()) {
+            compat(r, "data." + e.getKey(), e.getKey(), e.getValue());
             if (SECRET_NAME.matcher(e.getKey()).find() && !String.valueOf(e.getValue()).isEmpty()) {
                 add(r, "data." + e.getKey(), "secret-literal", "move " + e.getKey() + " to a Secret that is created out of git (see the overlay's secrets/README.md)");
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- auth compatibility mode
+
+    /** AUTH_COMPAT=true accepts any Authorization header: never in a cluster (the services also refuse to start). */
+    private void compat(VerifyTree.Resource r, String field, String name, Object value) {
+        if ("AUTH_COMPAT".equals(name) && value != null && "true".equalsIgnoreCase(String.valueOf(value).strip())) {
+            add(r, field, "auth-compat", "remove AUTH_COMPAT=true: it accepts any Authorization header and skips per-object"
+                    + " rules; it is for a laptop only (./jbang scripts/dev.java --compat-auth)");
         }
     }
 

@@ -42,6 +42,8 @@ class BenchTests {
     final Set<String> seenIds = ConcurrentHashMap.newKeySet();
     final AtomicInteger logins = new AtomicInteger();
     volatile boolean loginFails;
+    volatile String password;
+    static final String SIGNED_UP = "0b8c1a7e-9e2f-4a0b-8d61-3a4f5e6d7c8b";
     volatile String failingId;
 
     @TempDir
@@ -65,10 +67,18 @@ class BenchTests {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         byte[] request = exchange.getRequestBody().readAllBytes();
+        if (method.equals("POST") && path.equals("/api/v1/user")) {
+            String body = new String(request, StandardCharsets.UTF_8);
+            password = body.replaceAll(".*\"password\":\"([^\"]+)\".*", "$1");
+            send(exchange, 200, "{\"user_id\":\"" + SIGNED_UP + "\"}", false);
+            return;
+        }
         if (method.equals("PUT") && path.equals("/api/v1/user/login")) {
             logins.incrementAndGet();
-            boolean ok = !loginFails && new String(request, StandardCharsets.UTF_8).contains("\"uid\":\"b66f61e7-4fad-402f-aaad-101e3e2522d3\"");
-            send(exchange, ok ? 200 : 401, ok ? TOKEN : "{\"error\":\"unknown user\"}", false);
+            String body = new String(request, StandardCharsets.UTF_8);
+            boolean ok = !loginFails && body.contains("\"uid\":\"" + SIGNED_UP + "\"") && password != null
+                    && body.contains("\"password\":\"" + password + "\"");
+            send(exchange, ok ? 200 : 401, ok ? TOKEN : "{\"error\":\"wrong user id or password\"}", false);
             return;
         }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
@@ -131,7 +141,9 @@ class BenchTests {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(logins.get()).isEqualTo(1);
         assertThat(seenAuth).containsExactly("Bearer " + TOKEN);
-        assertThat(seenIds).containsAll(ids("music.csv")).containsAll(ids("users.csv"));
+        assertThat(seenIds).as("every sample song, and the user bench signed up (a user reads only their own record)")
+                .containsAll(ids("music.csv")).contains(SIGNED_UP).doesNotContainAnyElementsOf(ids("users.csv"));
+        assertThat(password).as("a random password").matches("[0-9a-f]{24}");
         assertThat(r.out()).containsPattern("(?m)^music +\\d+ ").containsPattern("(?m)^user +\\d+ ")
                 .contains("label: stub run").containsPattern("stub \\d+ MB").contains("CPU ms per request: stub ");
         assertThat(r.out()).doesNotContain(TOKEN);
@@ -198,7 +210,7 @@ class BenchTests {
         Run r = run(quick().toArray(String[]::new));
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).startsWith("bench: login as b66f61e7-4fad-402f-aaad-101e3e2522d3").contains("answered 401")
+        assertThat(r.err().strip()).startsWith("bench: login as " + SIGNED_UP).contains("answered 401")
                 .contains("--token").doesNotContain("\n");
         assertThat(out.resolve("bench.json")).doesNotExist();
     }
@@ -222,7 +234,7 @@ class BenchTests {
                 "--data-dir", REPO.resolve("scripts/data").toString());
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).startsWith("bench: cannot log in at http://127.0.0.1:" + free).contains("dev.java");
+        assertThat(r.err()).startsWith("bench: cannot sign up at http://127.0.0.1:" + free).contains("dev.java");
     }
 
     @Test

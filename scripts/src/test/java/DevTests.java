@@ -102,11 +102,20 @@ class DevTests {
             assertThat(Files.readString(dir.resolve("logs/db.log"))).contains("POST /api/v1/datastore/load 200");
 
             // secrets for the local stack: owner-only files, never printed
-            Path key = dir.resolve("data/auth.key");
+            Path key = dir.resolve("data/s1-signing.pem");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-            assertThat(Base64.getDecoder().decode(Files.readString(key).strip())).hasSize(48);
-            String token = Files.readString(dir.resolve("data/loader.token")).strip();
-            assertThat(stack.out() + stack.err()).doesNotContain(token);
+            assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
+            for (String caller : List.of("s1", "s2", "loader")) {
+                Path token = dir.resolve("data/callers/" + caller + ".token");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
+                assertThat(stack.out() + stack.err()).doesNotContain(Files.readString(token).strip());
+            }
+            assertThat(stack.out() + stack.err()).doesNotContain(Files.readString(key).lines().skip(1).findFirst().orElseThrow());
+
+            // the actuator is on each port + 1000 only
+            assertThat(send("GET", "http://127.0.0.1:" + ports[2] + "/actuator/prometheus", null, null).statusCode()).isEqualTo(404);
+            assertThat(send("GET", "http://127.0.0.1:" + (ports[2] + 1000) + "/actuator/prometheus", null, null).body())
+                    .contains("http_server_requests_seconds");
         } catch (Throwable t) {
             stack.kill();
             throw t;
@@ -142,15 +151,37 @@ class DevTests {
         }
         assertThat(dir.resolve("data/dynamodb")).isDirectory().isNotEmptyDirectory();
 
-        // by default tokens are enforced: s2 accepts only what s1 signed with the shared .data/auth.key
+        // by default tokens are enforced as in the cluster: signup and password login, ES256 with a published kid,
+        // per-object 403s, db only for its callers, login bursts limited
         Stack second = start(ports);
         try {
             second.awaitReady();
             assertThat(second.out()).contains("sample data loaded: created 0, updated 0, unchanged 10, failed 0")
-                    .doesNotContain("curl -H 'Authorization: Bearer x'");
+                    .doesNotContain("curl -H 'Authorization: Bearer x'").contains("\"password\":");
             assertThat(send("GET", gw + "/api/v1/music/" + id, "Bearer x", null).statusCode()).isEqualTo(401);
-            String jwt = send("PUT", gw + "/api/v1/user/login", null, "{\"uid\":\"" + USER + "\"}").body().strip();
+            assertThat(send("PUT", gw + "/api/v1/user/login", null, "{\"uid\":\"" + USER + "\"}").statusCode())
+                    .as("sample users have no password").isEqualTo(401);
+            String alice = send("POST", gw + "/api/v1/user", null, "{\"fname\":\"Alice\",\"lname\":\"A\",\"email\":\"a@example.org\","
+                    + "\"password\":\"correct horse battery\"}").body().replaceAll(".*\"user_id\":\"([^\"]+)\".*", "$1");
+            HttpResponse<String> login = send("PUT", gw + "/api/v1/user/login", null,
+                    "{\"uid\":\"" + alice + "\",\"password\":\"correct horse battery\"}");
+            assertThat(login.statusCode()).isEqualTo(200);
+            String jwt = login.body().strip();
+            String header = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]));
+            String kid = header.replaceAll(".*\"kid\":\"([^\"]+)\".*", "$1");
+            assertThat(header).contains("\"alg\":\"ES256\"");
+            assertThat(send("GET", gw + "/api/v1/user/.well-known/jwks.json", null, null).body()).contains("\"kid\":\"" + kid + "\"");
             assertThat(send("GET", gw + "/api/v1/music/" + id, "Bearer " + jwt, null).body()).contains("Space Is the Place");
+            assertThat(send("GET", gw + "/api/v1/user/" + USER, "Bearer " + jwt, null).statusCode()).isEqualTo(403);
+            assertThat(send("DELETE", gw + "/api/v1/music/" + SONG, "Bearer " + jwt, null).statusCode()).isEqualTo(403);
+            assertThat(send("GET", "http://127.0.0.1:" + ports[3] + "/api/v1/datastore/read?objtype=music&objkey=" + SONG, null, null)
+                    .statusCode()).as("db without a credential").isEqualTo(401);
+            int limited = 0;
+            for (int i = 0; i < 30; i++) {
+                limited += send("PUT", gw + "/api/v1/user/login", null, "{\"uid\":\"" + alice + "\",\"password\":\"nope nope nope\"}")
+                        .statusCode() == 429 ? 1 : 0;
+            }
+            assertThat(limited).as("a burst of logins through the entry point").isGreaterThanOrEqualTo(15);
         } finally {
             second.process.destroy();
             assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -299,14 +330,18 @@ class DevTests {
         return new Mcli(code, out.toString(), err.toString());
     }
 
+    /** Free ports whose management port (+ 1000, as dev.java gives each service) is free too. */
     static int[] freePorts(int n) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n; ) {
                 ServerSocket s = new ServerSocket(0);
                 sockets.add(s);
-                ports[i] = s.getLocalPort();
+                int port = s.getLocalPort();
+                if (port < 64000 && dev.free(port + 1000)) {
+                    ports[i++] = port;
+                }
             }
             return ports;
         } finally {

@@ -244,9 +244,8 @@ class E2eTests {
         Path source = REPO.resolve("overlays/minikube/secrets");
         Files.copy(source.resolve("kustomization.yaml"), secrets.resolve("kustomization.yaml"));
         try (var files = Files.list(source)) {
-            for (Path example : files.filter(p -> p.toString().endsWith(".env.example")).toList()) {
-                Files.writeString(secrets.resolve(example.getFileName().toString().replace(".env.example", ".env")),
-                        e2e.randomEnv(Files.readString(example)));
+            for (Path example : files.filter(p -> p.toString().endsWith(".pem.example")).toList()) {
+                LocalIssuer.signingKey(secrets.resolve(example.getFileName().toString().replace(".example", "")));
             }
         }
         objects.addAll(e2e.parse(kustomize(secrets)));
@@ -274,9 +273,22 @@ class E2eTests {
                 assertThat(w.aliases()).as(w.name() + " Service name").contains(w.name());
             }
         }
+        // e2e stands in for the cluster's token issuer: db trusts its key set, the callers get its tokens
         e2e.Plan.Workload db = p.workloads.get(1);
-        assertThat(db.env()).containsKeys("DB_LOADER_TOKEN", "DB_DYNAMODB_ENDPOINT");
-        assertThat(db.env().get("DB_LOADER_TOKEN")).matches("[0-9a-f]{64}");
+        assertThat(db.env()).containsEntry("DB_CALLER_JWKS_URI", "file:" + e2e.Plan.ISSUER_DIR + "/jwks.json")
+                .containsEntry("DB_CALLER_ISSUER", LocalIssuer.ISSUER).containsKey("DB_DYNAMODB_ENDPOINT")
+                .doesNotContainKeys("DB_CALLER_JWKS_CA_FILE", "DB_CALLER_JWKS_TOKEN_FILE");
+        assertThat(db.mounts()).extracting(e2e.Plan.FileMount::containerPath).contains(e2e.Plan.ISSUER_DIR);
+        for (String caller : List.of("s1", "s2", "loader")) {
+            e2e.Plan.Workload w = p.workloads.stream().filter(x -> x.name().equals(caller)).findFirst().orElseThrow();
+            e2e.Plan.FileContent token = w.files().stream().filter(f -> f.path().endsWith("db-token/token")).findFirst().orElseThrow();
+            String claims = new String(java.util.Base64.getUrlDecoder().decode(new String(token.content()).split("\\.")[1]));
+            assertThat(claims).as(caller).contains("\"sub\":\"system:serviceaccount:music:" + caller + "\"").contains("\"aud\":\"db\"");
+        }
+        e2e.Plan.Workload s1 = p.workloads.get(2);
+        assertThat(s1.files()).extracting(e2e.Plan.FileContent::path).contains("volumes/signing-key/current.pem");
+        assertThat(new String(s1.files().stream().filter(f -> f.path().endsWith("current.pem")).findFirst().orElseThrow().content()))
+                .startsWith("-----BEGIN PRIVATE KEY-----");
         // this repo's images are built, never stood in for: the loader is the JKube image, with no mounted script
         assertThat(e2e.SERVICES).contains("loader");
         assertThat(e2e.STAND_INS.keySet()).noneMatch(i -> i.contains("jbang"));

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -28,8 +27,9 @@ class LoaderDbTests {
 
     static final Path ROOT = Path.of(System.getProperty("repo.root", "../")).toAbsolutePath().normalize();
     static final Path JAR = ROOT.resolve("apps/db/target/db.jar");
-    static final String TOKEN = Base64.getUrlEncoder().withoutPadding().encodeToString(
-            java.security.SecureRandom.getSeed(24));
+    /** db trusts this run's local issuer, as under scripts/dev.java; the loader presents its token. */
+    static final LocalIssuer ISSUER = LocalIssuer.create(tempDir());
+    static final String TOKEN = ISSUER.token("loader");
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static Process db;
@@ -50,7 +50,9 @@ class LoaderDbTests {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SERVER_PORT", String.valueOf(port));
         pb.environment().put("DB_IN_MEMORY", "true");
-        pb.environment().put("DB_LOADER_TOKEN", TOKEN);
+        pb.environment().put("DB_CALLER_JWKS_URI", ISSUER.jwks().toUri().toString());
+        pb.environment().put("DB_CALLER_ISSUER", LocalIssuer.ISSUER);
+        pb.environment().put("MANAGEMENT_SERVER_PORT", String.valueOf(TestPorts.free()));
         db = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (true) {
@@ -160,9 +162,23 @@ class LoaderDbTests {
         return new LoaderTests.Run(code, out.toString(), err.toString());
     }
 
+    /** A read as s1 (users) or s2 (songs) would make it, each with its own token. */
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10));
+        if (path.contains("objtype=")) {
+            request.header("Authorization", "Bearer " + ISSUER.token(path.contains("objtype=user") ? "s1" : "s2"));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("loader-db-callers");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     static String tail() {

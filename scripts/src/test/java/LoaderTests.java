@@ -158,7 +158,7 @@ class LoaderTests {
     // ---- against a stub db ----------------------------------------------------------------------------------
 
     @Test
-    void loadsThroughDbWithBasicAuthAndRetriesOn503And429() throws Exception {
+    void loadsThroughDbWithItsBearerTokenAndRetriesOn503And429() throws Exception {
         List<Integer> script = new CopyOnWriteArrayList<>(List.of(503, 429));
         Stub db = stub(body -> {
             if (!script.isEmpty()) {
@@ -176,8 +176,7 @@ class LoaderTests {
         assertThat(db.requests).hasSize(3);
         Request last = db.requests.get(2);
         assertThat(last.path).isEqualTo("/api/v1/datastore/load");
-        assertThat(last.authorization).isEqualTo("Basic " + Base64.getEncoder()
-                .encodeToString(("svc-loader:" + TOKEN).getBytes(StandardCharsets.UTF_8)));
+        assertThat(last.authorization).isEqualTo("Bearer " + TOKEN);
         assertThat(last.body).isEqualTo("{\"objtype\":\"music\",\"uuid\":\"44444444-4444-4444-4444-444444444444\","
                 + "\"Artist\":\"Nina Simone\",\"SongTitle\":\"Sinnerman\"}");
         assertThat(r.out + r.err).doesNotContain(TOKEN);
@@ -255,14 +254,14 @@ class LoaderTests {
     void nextToTheLocalStackItUsesItsTokenFileWithNoOptions() throws Exception {
         Stub db = stub(body -> new Answer(200, "{\"music_id\":\"x\",\"result\":\"unchanged\"}", null));
         Path clone = Files.createDirectories(dir.resolve("clone"));
-        Files.createDirectories(clone.resolve(".data"));
-        Files.writeString(clone.resolve(".data/loader.token"), TOKEN + "\n");
+        Files.createDirectories(clone.resolve(".data/callers"));
+        Files.writeString(clone.resolve(".data/callers/loader.token"), TOKEN + "\n");
         Path music = write("one.csv", "Artist,SongTitle,UUID\nA,B,55555555-5555-5555-5555-555555555555\n");
         Run r = runProcessIn(clone, Map.of(), "--url", db.url(), "--users-file", "", "--music-file", music.toString());
         assertThat(r.code).as(r.err).isZero();
         assertThat(r.out).contains("unchanged 1");
         assertThat(db.requests).singleElement().extracting(Request::authorization)
-                .isEqualTo("Basic " + Base64.getEncoder().encodeToString(("svc-loader:" + TOKEN).getBytes(StandardCharsets.UTF_8)));
+                .isEqualTo("Bearer " + TOKEN);
         assertThat(r.out + r.err).doesNotContain(TOKEN);
     }
 
@@ -271,14 +270,14 @@ class LoaderTests {
         Path empty = Files.createDirectories(dir.resolve("no-stack"));
         Run r = runProcessIn(empty, Map.of(), "--url", "http://localhost:9", "--users-file", "", "--music-file", "");
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).contains("no loader token").contains(".data/loader.token").contains("scripts/dev.java");
+        assertThat(r.err).contains("no loader token").contains(".data/callers/loader.token").contains("scripts/dev.java");
     }
 
     @Test
     void aRemoteUrlNeverPicksUpTheLocalTokenFile() throws Exception {
         Path clone = Files.createDirectories(dir.resolve("remote"));
-        Files.createDirectories(clone.resolve(".data"));
-        Files.writeString(clone.resolve(".data/loader.token"), TOKEN + "\n");
+        Files.createDirectories(clone.resolve(".data/callers"));
+        Files.writeString(clone.resolve(".data/callers/loader.token"), TOKEN + "\n");
         Run r = runProcessIn(clone, Map.of(), "--url", "http://db.music.svc:30002", "--users-file", "", "--music-file", "");
         assertThat(r.code).isEqualTo(2);
         assertThat(r.err).contains("no loader token");
@@ -297,8 +296,7 @@ class LoaderTests {
         assertThat(viaEnv.code).as(viaEnv.err).isZero();
         assertThat(viaEnv.out).contains("created 0, updated 0, unchanged 1, failed 0");
         assertThat(fromEnv.requests).hasSize(1);
-        assertThat(fromEnv.requests.get(0).authorization).endsWith(Base64.getEncoder()
-                .encodeToString(("svc-loader:" + TOKEN).getBytes(StandardCharsets.UTF_8)));
+        assertThat(fromEnv.requests.get(0).authorization).isEqualTo("Bearer " + TOKEN);
 
         Run viaOption = runProcess(env, "--url", fromOption.url());
         assertThat(viaOption.code).as(viaOption.err).isZero();

@@ -110,10 +110,37 @@ class McliTests {
     }
 
     @Test
+    void logsInWithThePasswordFromAFileAndNeverPrintsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("pw"), "correct horse battery\n");
+        Run r = run("--login", "b66f61e7-4fad-402f-aaad-101e3e2522d3", "--password-file", file.toString(), "read", SONG);
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(seen.get(0)).isEqualTo("PUT /api/v1/user/login auth=null "
+                + "{\"uid\":\"b66f61e7-4fad-402f-aaad-101e3e2522d3\",\"password\":\"correct horse battery\"}");
+        assertThat(r.out + r.err).doesNotContain("correct horse battery");
+        Run missing = run("--login", "b66f61e7-4fad-402f-aaad-101e3e2522d3", "--password-file", dir.resolve("nope").toString(), "read");
+        assertThat(missing.code).isEqualTo(2);
+        assertThat(missing.err).contains("cannot read the password file");
+    }
+
+    @Test
+    void signsUpWithThePasswordFromAFileAndPrintsTheNewId(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        next = (exchange, body) -> send(exchange, 200, "application/json", "{\"user_id\":\"75ebc062-a808-4a0f-a79b-8ac568564bfe\"}");
+        Path file = Files.writeString(dir.resolve("pw"), "genius of love 81\n");
+        Run r = run("--password-file", file.toString(), "signup", "Tina", "Weymouth", "tina@tomtomclub.com");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).isEqualTo("signed up 75ebc062-a808-4a0f-a79b-8ac568564bfe; log in with --login 75ebc062-a808-4a0f-a79b-8ac568564bfe\n");
+        assertThat(seen).containsExactly("POST /api/v1/user auth=null {\"fname\":\"Tina\",\"lname\":\"Weymouth\","
+                + "\"email\":\"tina@tomtomclub.com\",\"password\":\"genius of love 81\"}");
+        Run noPassword = run("signup", "Tina", "Weymouth", "tina@tomtomclub.com");
+        assertThat(noPassword.code).as("no terminal and no file").isEqualTo(2);
+        assertThat(noPassword.err).contains("signup needs a password");
+    }
+
+    @Test
     void explains401404500And503InOneLineAndExits1() {
         Run unauthorized = run("read", SONG);
         assertThat(unauthorized.code).isEqualTo(1);
-        assertThat(unauthorized.err).startsWith("unauthorized (401): missing auth; log in with --login <user id>");
+        assertThat(unauthorized.err).startsWith("unauthorized (401): missing auth; log in with --login <user id> and its password");
 
         Run missing = run("--token", "x", "read", "00000000-0000-0000-0000-000000000000");
         assertThat(missing.code).isEqualTo(1);

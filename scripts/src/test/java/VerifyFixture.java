@@ -56,7 +56,7 @@ abstract class VerifyFixture {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
                 // a developer's real, git-ignored secret files stay out: the copy behaves like a fresh clone
-                if (p.getFileName().toString().endsWith(".env")) continue;
+                if (p.getFileName().toString().endsWith(".env") || p.getFileName().toString().endsWith(".pem")) continue;
                 Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) Files.createDirectories(target);
                 else Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);

@@ -132,7 +132,7 @@ class VerifyTests extends VerifyFixture {
         edit("base/s1/service.yaml", "  selector:\n    app.kubernetes.io/name: s1", "  selector:\n    app.kubernetes.io/name: users");
         edit("base/s2/service.yaml", "targetPort: http", "targetPort: web");
         edit("base/db/deployment.yaml", "      serviceAccountName: db", "      serviceAccountName: datastore");
-        edit("base/db/deployment.yaml", "key: token", "key: tokn");
+        edit("base/s1/deployment.yaml", "secretName: s1-signing-key", "secretName: s1-signing-keys");
         edit("base/s2/deployment.yaml", "            - configMapRef:\n                name: s2", "            - configMapRef:\n                name: music");
         edit("base/gateway/deployment.yaml", "            httpGet:\n              path: /healthz\n              port: http\n            periodSeconds: 2",
                 "            httpGet:\n              path: /healthz\n              port: 8081\n            periodSeconds: 2");
@@ -145,7 +145,7 @@ class VerifyTests extends VerifyFixture {
         assertFinding(run, "base/s1/service.yaml", "Service/s1", "spec.selector", "reference");
         assertFinding(run, "base/s2/service.yaml", "Service/s2", "spec.ports[0].targetPort", "reference");
         assertFinding(run, "base/db/deployment.yaml", "Deployment/db", "spec.template.spec.serviceAccountName", "reference");
-        assertFinding(run, "base/db/deployment.yaml", "Deployment/db", c0 + ".env.DB_LOADER_TOKEN", "reference");
+        assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "spec.template.spec.volumes[1].secret", "reference");
         assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", c0 + ".envFrom[0].configMapRef", "reference");
         assertFinding(run, "base/gateway/deployment.yaml", "Deployment/gateway", c0 + ".startupProbe.httpGet.port", "reference");
         assertFinding(run, "base/dynamodb-local/networkpolicy.yaml", "NetworkPolicy/dynamodb-local", "spec.ingress[0].from[0].podSelector", "reference");
@@ -155,12 +155,24 @@ class VerifyTests extends VerifyFixture {
 
     @Test
     void aSecretWithoutItsExampleFileCannotBeChecked() throws IOException {
-        Files.delete(tree.resolve("overlays/minikube/secrets/auth-key.env.example"));
+        Files.delete(tree.resolve("overlays/minikube/secrets/current.pem.example"));
         Run run = verify("overlays/minikube");
         assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "overlays/minikube/secrets/kustomization.yaml", "-", "secretGenerator", "render");
-        // and without that Secret the mounts of s1 and s2 point at nothing
+        // and without that Secret s1's signing key mount points at nothing
         assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "spec.template.spec.volumes[1].secret", "reference");
+    }
+
+    @Test
+    void authCompatInARenderedOverlayIsAFinding() throws IOException {
+        edit("base/s2/configmap.properties", "DB_URL=http://db:30002\n", "DB_URL=http://db:30002\nAUTH_COMPAT=true\n");
+        edit("base/s1/deployment.yaml", "          envFrom:\n", "          env:\n            - name: AUTH_COMPAT\n              value: \"TRUE\"\n          envFrom:\n");
+        Run run = verify("overlays/minikube", "overlays/eks");
+        assertThat(run.code()).isEqualTo(1);
+        assertFinding(run, "base/s2/configmap.properties", "ConfigMap/s2", "data.AUTH_COMPAT", "auth-compat");
+        assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "spec.template.spec.containers[0].env.AUTH_COMPAT", "auth-compat");
+        assertThat(run.lines().stream().filter(l -> l.contains("auth-compat"))).as("both overlays").hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(l -> assertThat(l).contains("--compat-auth"));
     }
 
     @Test
@@ -217,7 +229,7 @@ class VerifyTests extends VerifyFixture {
         edit("base/monitoring/servicemonitor-s1.yaml", "      interval: 30s", "      intervall: 30s");
         edit("base/monitoring/prometheusrule-music.yaml", "          for: 10m", "          for: ten minutes");
         edit("base/monitoring/servicemonitor-s2.yaml", "  selector:\n    matchLabels:\n      app.kubernetes.io/name: s2", "  selector:\n    matchLabels:\n      app.kubernetes.io/name: music");
-        edit("base/monitoring/servicemonitor-db.yaml", "    - port: http", "    - port: metrics");
+        edit("base/monitoring/servicemonitor-db.yaml", "    - port: management", "    - port: metrics");
         edit("clusters/minikube/appproject-music.yaml", "    - group: monitoring.coreos.com\n      kind: PrometheusRule\n", "");
         Run run = verify("overlays/minikube", "clusters/minikube");
         assertThat(run.code()).isEqualTo(1);
@@ -233,7 +245,7 @@ class VerifyTests extends VerifyFixture {
     @Test
     void aServiceMonitorWhosePodsPrometheusMayNotReachIsAFinding() throws IOException {
         edit("base/monitoring/kustomization.yaml", "  - networkpolicy-prometheus-s2.yaml\n", "");
-        edit("base/monitoring/networkpolicy-prometheus-db.yaml", "        - port: 30002", "        - port: 30003");
+        edit("base/monitoring/networkpolicy-prometheus-db.yaml", "        - port: 31002", "        - port: 30002");
         Run run = verify("overlays/eks");
         assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/monitoring/servicemonitor-s2.yaml", "ServiceMonitor/s2", "spec.endpoints[0].port", "network-policy");

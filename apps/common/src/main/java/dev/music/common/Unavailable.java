@@ -6,8 +6,16 @@ package dev.music.common;
  */
 public class Unavailable extends RuntimeException {
 
+	/** {@code message} is "what: detail"; only "what" is shown to callers, the detail goes to the log. */
 	public Unavailable(String message, Throwable cause) {
 		super(message, cause);
+	}
+
+	/** What is unavailable, without the detail (host names, table names) that only the log may show. */
+	public String publicMessage() {
+		String message = String.valueOf(getMessage());
+		int colon = message.indexOf(": ");
+		return (colon > 0) ? message.substring(0, colon) : message;
 	}
 
 }

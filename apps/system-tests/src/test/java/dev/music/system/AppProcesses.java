@@ -4,34 +4,48 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Settings and start-up shared by the system tests: the app as the local stack runs it, tokens checked. */
+import dev.music.common.auth.TestIssuer;
+import dev.music.common.web.HttpCalls;
+import dev.music.common.web.HttpCalls.Answer;
+
+/**
+ * Settings and start-up shared by the system tests: the app as the local stack runs it, tokens checked. db trusts a
+ * test issuer that stands in for the cluster's ServiceAccount issuer (as scripts/dev.java's local issuer does); s1
+ * signs with its own key file; s2 checks against s1's JWK set.
+ */
 final class AppProcesses {
 
 	static final Duration START = Duration.ofSeconds(120);
 
-	static final String LOADER_TOKEN = "system-test-loader-token";
-
 	/** Small heaps and a quick JIT: the tests start many JVMs on a small machine. */
 	static final String JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m";
+
+	static final String PASSWORD = "system test password";
+
+	static final TestIssuer CALLERS = new TestIssuer("system-test-issuer", "db");
+
+	private static final com.nimbusds.jose.jwk.ECKey S1_KEY = TestIssuer.generate();
+
+	/** s1's own key, its issuer and audience: for tokens s1 could have signed but with broken claims. */
+	static final TestIssuer S1_KEYS = new TestIssuer(S1_KEY, "music-s1", "music");
+
+	private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
 	private AppProcesses() {
 	}
 
-	static Path keyFile() throws IOException {
-		Files.createDirectories(ServiceProcess.WORK);
-		Path key = ServiceProcess.WORK.resolve("auth.key");
-		Files.writeString(key, "system-test-key-system-test-key-0123456789");
-		return key;
-	}
-
-	static Map<String, String> db(Path dataDir, String dynamoEndpoint) {
+	static Map<String, String> db(Path dataDir, String dynamoEndpoint) throws IOException {
 		Map<String, String> env = new HashMap<>();
 		env.put("JAVA_TOOL_OPTIONS", JVM);
-		env.put("DB_LOADER_TOKEN", LOADER_TOKEN);
 		env.put("DB_DATA_DIR", dataDir.toString());
+		env.put("MANAGEMENT_SERVER_PORT", String.valueOf(ServiceProcess.freePort()));
+		env.put("DB_CALLER_JWKS_URI", CALLERS.writeJwks(ServiceProcess.WORK.resolve("callers/jwks.json")).toUri().toString());
+		env.put("DB_CALLER_ISSUER", CALLERS.issuer());
 		if (dynamoEndpoint != null) {
 			env.put("DB_DYNAMODB_ENDPOINT", dynamoEndpoint);
 			env.put("DB_DYNAMODB_EMBEDDED", "false");
@@ -39,9 +53,78 @@ final class AppProcesses {
 		return env;
 	}
 
-	static Map<String, String> caller(int dbPort, Path keyFile) {
-		return Map.of("JAVA_TOOL_OPTIONS", JVM, "DB_URL", "http://127.0.0.1:" + dbPort, "AUTH_COMPAT", "false",
-				"AUTH_KEY_FILE", keyFile.toString());
+	static Map<String, String> s1(int dbPort) throws IOException {
+		Map<String, String> env = caller("s1", dbPort);
+		env.put("AUTH_SIGNING_KEY_FILE", signingKey().toString());
+		return env;
+	}
+
+	static Map<String, String> s2(int dbPort, int s1Port) throws IOException {
+		Map<String, String> env = caller("s2", dbPort);
+		env.put("AUTH_JWKS_URI", "http://127.0.0.1:" + s1Port + "/api/v1/user/.well-known/jwks.json");
+		return env;
+	}
+
+	private static Map<String, String> caller(String account, int dbPort) throws IOException {
+		Map<String, String> env = new HashMap<>();
+		env.put("JAVA_TOOL_OPTIONS", JVM);
+		env.put("DB_URL", "http://127.0.0.1:" + dbPort);
+		env.put("AUTH_COMPAT", "false");
+		env.put("MANAGEMENT_SERVER_PORT", String.valueOf(ServiceProcess.freePort()));
+		env.put("DB_TOKEN_FILE", callerToken(account).toString());
+		return env;
+	}
+
+	/** The token file of ServiceAccount {@code account}, as kubelet would project it. */
+	static Path callerToken(String account) throws IOException {
+		Path file = ServiceProcess.WORK.resolve("callers/" + account + ".token");
+		Files.createDirectories(file.getParent());
+		Files.writeString(file, CALLERS.token("system:serviceaccount:music:" + account));
+		return file;
+	}
+
+	/** {@code Authorization} for db as ServiceAccount {@code account}. */
+	static String[] as(String account) {
+		return new String[] { "Authorization", "Bearer " + CALLERS.token("system:serviceaccount:music:" + account) };
+	}
+
+	/** s1's signing key of this test run, as s1 reads it (PKCS#8 PEM); {@link #S1_KEYS} signs with it too. */
+	static synchronized Path signingKey() throws IOException {
+		Path key = ServiceProcess.WORK.resolve("s1-signing.pem");
+		Files.createDirectories(key.getParent());
+		try {
+			Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+					+ Base64.getMimeEncoder().encodeToString(S1_KEY.toECPrivateKey().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return key;
+	}
+
+	/** A new user with {@link #PASSWORD}; its id. Each call comes from its own address, so no test uses up another's rate limits. */
+	static String signup(HttpCalls s1, String fname, String email) {
+		Answer answer = s1.send("POST", "/api/v1/user/", "{\"fname\":\"" + fname + "\",\"lname\":\"Test\",\"email\":\"" + email
+				+ "\",\"password\":\"" + PASSWORD + "\"}", "X-Forwarded-For", address());
+		if (answer.status() != 200) {
+			throw new IllegalStateException("signup answered " + answer.status() + ": " + answer.body());
+		}
+		return answer.json().path("user_id").asString();
+	}
+
+	static String login(HttpCalls s1, String userId) {
+		Answer answer = s1.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + userId + "\",\"password\":\"" + PASSWORD + "\"}",
+				"X-Forwarded-For", address());
+		if (answer.status() != 200) {
+			throw new IllegalStateException("login answered " + answer.status() + ": " + answer.body());
+		}
+		return answer.body();
+	}
+
+	/** A documentation address (RFC 5737) no other call used. */
+	static String address() {
+		int n = ADDRESSES.incrementAndGet();
+		return "198.18." + (n / 250) + "." + (1 + n % 250);
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.music.system;
 
-import java.util.Base64;
-
 import dev.music.common.web.HttpCalls;
 import dev.music.common.web.HttpCalls.Answer;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,14 +32,11 @@ class EndToEndTests {
 
 		Answer loaded = datastore.send("POST", "/api/v1/datastore/load",
 				"{\"objtype\":\"music\",\"uuid\":\"6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea\",\"Artist\":\"Taylor Swift\",\"SongTitle\":\"The Last Great American Dynasty\"}",
-				"Authorization", "Basic " + Base64.getEncoder().encodeToString(("svc-loader:" + AppProcesses.LOADER_TOKEN).getBytes()));
+				AppProcesses.as("loader"));
 		assertThat(loaded.status()).isEqualTo(200);
 
-		String userId = users.send("POST", "/api/v1/user/", "{\"fname\":\"Louis\",\"lname\":\"Armstrong\",\"email\":\"satchmo@nola.gov\"}")
-			.json().path("user_id").asString();
-		Answer login = users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + userId + "\"}");
-		assertThat(login.status()).isEqualTo(200);
-		String[] auth = { "Authorization", "Bearer " + login.body() };
+		String userId = AppProcesses.signup(users, "Louis", "satchmo@nola.gov");
+		String[] auth = { "Authorization", "Bearer " + AppProcesses.login(users, userId) };
 
 		assertThat(users.get("/api/v1/user/" + userId, auth).json().path("Items").get(0).path("email").asString())
 			.isEqualTo("satchmo@nola.gov");
@@ -51,7 +46,8 @@ class EndToEndTests {
 
 		String created = music.send("POST", "/api/v1/music/", "{\"Artist\":\"William Prince\",\"SongTitle\":\"Reliever\"}", auth)
 			.json().path("music_id").asString();
-		assertThat(datastore.get("/api/v1/datastore/read?objtype=music&objkey=" + created).body()).contains("Reliever");
+		assertThat(datastore.get("/api/v1/datastore/read?objtype=music&objkey=" + created, AppProcesses.as("s2")).body())
+			.contains("Reliever");
 		assertThat(music.get("/api/v1/music/?limit=100", auth).json().path("Count").asInt()).isGreaterThanOrEqualTo(2);
 		assertThat(music.send("DELETE", "/api/v1/music/" + created, null, auth).status()).isEqualTo(200);
 		assertThat(music.get("/api/v1/music/" + created, auth).status()).isEqualTo(404);
@@ -61,9 +57,7 @@ class EndToEndTests {
 	@Test
 	void theFindTheBugFlowShowsTheCodeAndTheStackTraceInTheLog() throws Exception {
 		HttpCalls users = new HttpCalls(s1.port());
-		String userId = users.send("POST", "/api/v1/user/", "{\"fname\":\"Leon\",\"lname\":\"Beiderbecke\",\"email\":\"bix@aa.org\"}")
-			.json().path("user_id").asString();
-		String token = users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + userId + "\"}").body();
+		String token = AppProcesses.login(users, AppProcesses.signup(users, "Leon", "bix@aa.org"));
 		Answer test = new HttpCalls(s2.port()).get("/api/v1/music/test", "Authorization", "Bearer " + token);
 		assertThat(test.status()).isEqualTo(500);
 		String requestId = test.json().path("request_id").asString();

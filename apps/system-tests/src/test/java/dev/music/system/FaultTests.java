@@ -21,14 +21,13 @@ class FaultTests {
 
 	@Test
 	void dbStoppedAndRestarted() throws Exception {
-		Path key = AppProcesses.keyFile();
 		int dbPort = ServiceProcess.freePort();
+		int s1Port = ServiceProcess.freePort();
 		Map<String, String> dbEnv = AppProcesses.db(ServiceProcess.WORK.resolve("fault-db-" + dbPort), null);
 		try (ServiceProcess db = ServiceProcess.service("db", dbPort, "/api/v1/datastore", dbEnv).start();
-				ServiceProcess s1 = ServiceProcess.service("s1", ServiceProcess.freePort(), "/api/v1/user",
-						AppProcesses.caller(dbPort, key)).start();
+				ServiceProcess s1 = ServiceProcess.service("s1", s1Port, "/api/v1/user", AppProcesses.s1(dbPort)).start();
 				ServiceProcess s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music",
-						AppProcesses.caller(dbPort, key)).start()) {
+						AppProcesses.s2(dbPort, s1Port)).start()) {
 			ready(db, s1, s2);
 			WriteStream stream = new WriteStream(s2.port(), token(s1)).start();
 			Thread.sleep(2_000);
@@ -46,20 +45,19 @@ class FaultTests {
 
 	@Test
 	void dynamoDbLocalStoppedAndRestarted() throws Exception {
-		Path key = AppProcesses.keyFile();
 		int dynamoPort = ServiceProcess.freePort();
 		Path dynamoData = ServiceProcess.WORK.resolve("fault-dynamodb-" + dynamoPort);
 		int dbPort = ServiceProcess.freePort();
+		int s1Port = ServiceProcess.freePort();
 		Map<String, String> dbEnv = new HashMap<>(AppProcesses.db(dynamoData, "http://127.0.0.1:" + dynamoPort));
 		dbEnv.put("DB_DYNAMODB_CALL_TIMEOUT", "PT5S");
 		dbEnv.put("DB_DYNAMODB_ATTEMPT_TIMEOUT", "PT2S");
 		try (ServiceProcess dynamo = ServiceProcess.dynamoDbLocal(dynamoPort, dynamoData).start()) {
 			dynamo.awaitReady(AppProcesses.START);
 			try (ServiceProcess db = ServiceProcess.service("db", dbPort, "/api/v1/datastore", dbEnv).start();
-					ServiceProcess s1 = ServiceProcess.service("s1", ServiceProcess.freePort(), "/api/v1/user",
-							AppProcesses.caller(dbPort, key)).start();
+					ServiceProcess s1 = ServiceProcess.service("s1", s1Port, "/api/v1/user", AppProcesses.s1(dbPort)).start();
 					ServiceProcess s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music",
-							AppProcesses.caller(dbPort, key)).start()) {
+							AppProcesses.s2(dbPort, s1Port)).start()) {
 				ready(db, s1, s2);
 				WriteStream stream = new WriteStream(s2.port(), token(s1)).start();
 				Thread.sleep(2_000);
@@ -85,9 +83,7 @@ class FaultTests {
 
 	private static String token(ServiceProcess s1) {
 		HttpCalls users = new HttpCalls(s1.port());
-		String id = users.send("POST", "/api/v1/user/", "{\"fname\":\"Tina\",\"lname\":\"Weymouth\",\"email\":\"onlytina@tomtomclub.com\"}")
-			.json().path("user_id").asString();
-		return users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + id + "\"}").body();
+		return AppProcesses.login(users, AppProcesses.signup(users, "Tina", "onlytina@tomtomclub.com"));
 	}
 
 	private static void check(List<WriteStream.Write> writes, long downFrom, long upAt, HttpCalls datastore, String what) {
@@ -106,7 +102,8 @@ class FaultTests {
 		Map<String, Integer> stored = new HashMap<>();
 		String next = null;
 		do {
-			Answer page = datastore.get("/api/v1/datastore/list?objtype=music&limit=100" + ((next != null) ? "&next=" + next : ""));
+			Answer page = datastore.get("/api/v1/datastore/list?objtype=music&limit=100" + ((next != null) ? "&next=" + next : ""),
+					AppProcesses.as("s2"));
 			assertThat(page.status()).isEqualTo(200);
 			for (JsonNode item : page.json().path("Items")) {
 				stored.merge(item.path("SongTitle").asString(), 1, Integer::sum);

@@ -1,6 +1,5 @@
 package dev.music.system;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +26,10 @@ class GracefulShutdownTests {
 
 	@Test
 	void requestsInFlightCompleteBeforeTheProcessEnds() throws Exception {
-		Path key = AppProcesses.keyFile();
 		try (DatastoreStub db = new DatastoreStub();
 				ServiceProcess s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music",
 						Map.of("JAVA_TOOL_OPTIONS", AppProcesses.JVM, "DB_URL", db.url().toString(), "AUTH_COMPAT", "true",
-								"AUTH_KEY_FILE", key.toString()))
+								"MANAGEMENT_SERVER_PORT", String.valueOf(ServiceProcess.freePort())))
 					.start()) {
 			s2.awaitReady(AppProcesses.START);
 			db.delay(1_500);

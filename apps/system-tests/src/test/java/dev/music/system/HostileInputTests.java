@@ -1,9 +1,7 @@
 package dev.music.system;
 
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import dev.music.common.web.HttpCalls;
@@ -40,12 +38,10 @@ class HostileInputTests {
 		stack = Stack.get();
 		HttpCalls db = new HttpCalls(stack.db.port());
 		db.send("POST", "/api/v1/datastore/load", "{\"objtype\":\"music\",\"uuid\":\"" + SONG
-				+ "\",\"Artist\":\"Taylor Swift\",\"SongTitle\":\"The Last Great American Dynasty\"}", "Authorization",
-				"Basic " + Base64.getEncoder().encodeToString(("svc-loader:" + AppProcesses.LOADER_TOKEN).getBytes()));
+				+ "\",\"Artist\":\"Taylor Swift\",\"SongTitle\":\"The Last Great American Dynasty\"}", AppProcesses.as("loader"));
 		HttpCalls users = new HttpCalls(stack.s1.port());
-		user = users.send("POST", "/api/v1/user/", "{\"fname\":\"George\",\"lname\":\"Clinton\",\"email\":\"starchild@pfunk.org\"}")
-			.json().path("user_id").asString();
-		token = users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + user + "\"}").body();
+		user = AppProcesses.signup(users, "George", "starchild@pfunk.org");
+		token = AppProcesses.login(users, user);
 	}
 
 	/** service, method, path ({user} is replaced), body (null: none), expected status. */
@@ -86,17 +82,21 @@ class HostileInputTests {
 				Arguments.of("db", "POST", "/api/v1/datastore/write", "{\"objtype\":[\"music\"],\"Artist\":\"a\",\"SongTitle\":\"t\"}", 400),
 				Arguments.of("db", "PUT", "/api/v1/datastore/update?objtype=user&objkey={user}", "{\"user_id\":\"" + SONG + "\"}", 400),
 				Arguments.of("db", "DELETE", "/api/v1/datastore/delete?objtype=songs&objkey=" + SONG, null, 400),
-				Arguments.of("db", "POST", "/api/v1/datastore/load", "{\"objtype\":\"music\",\"uuid\":\"" + SONG + "\",\"Artist\":\"x\",\"SongTitle\":\"y\"}", 401));
+				Arguments.of("db", "POST", "/api/v1/datastore/load", "{\"objtype\":\"music\",\"uuid\":\"" + SONG + "\",\"Artist\":\"x\",\"SongTitle\":\"y\"}", 403),
+				Arguments.of("db", "GET", "/api/v1/datastore/credential?objtype=music&objkey=" + SONG, null, 400));
 	}
 
 	@ParameterizedTest(name = "{0} {1} {2} -> {4}")
 	@MethodSource("hostile")
 	void isRefusedWithA4xxJsonErrorAndNothingChanges(String service, String method, String path, String body, int status)
 			throws Exception {
-		Map<String, Map<String, String>> before = stored();
+		Map<String, String> before = stored();
 		HttpCalls http = new HttpCalls(port(service));
+		// s1 and s2 get the user's token; db gets the caller credential of the service that owns the object type
+		String[] auth = !service.equals("db") ? new String[] { "Authorization", "Bearer " + token }
+				: AppProcesses.as((path + body).contains("user") ? "s1" : "s2");
 		Answer answer = http.send(method, path.replace("{user}", user), (body != null) ? body.replace("{user}", user) : null,
-				"Authorization", "Bearer " + token);
+				auth);
 		assertThat(answer.status()).isEqualTo(status);
 		assertThat(answer.header("Content-Type").orElse("")).startsWith("application/json");
 		JsonNode json = answer.json();
@@ -125,25 +125,9 @@ class HostileInputTests {
 		};
 	}
 
-	/** Every item of both tables, by id. */
-	private static Map<String, Map<String, String>> stored() {
-		Map<String, Map<String, String>> items = new TreeMap<>();
-		HttpCalls db = new HttpCalls(stack.db.port());
-		for (String objtype : List.of("music", "user")) {
-			String next = null;
-			do {
-				JsonNode page = db.get("/api/v1/datastore/list?objtype=" + objtype + "&limit=100"
-						+ ((next != null) ? "&next=" + next : "")).json();
-				for (JsonNode item : page.path("Items")) {
-					Map<String, String> fields = new TreeMap<>();
-					item.propertyNames().forEach((name) -> fields.put(name, item.path(name).asString()));
-					items.put(objtype + "/" + item.path(objtype.equals("music") ? "music_id" : "user_id").asString(), fields);
-				}
-				next = page.path("next").isString() ? page.path("next").asString() : null;
-			}
-			while (next != null);
-		}
-		return items;
+	/** Every song and the test user (with its password hash), by type and id. */
+	private static Map<String, String> stored() {
+		return Stored.snapshot(new HttpCalls(stack.db.port()), List.of(user));
 	}
 
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -60,16 +59,13 @@ class MetricsTests {
 		HttpCalls users = new HttpCalls(stack.s1.port());
 		HttpCalls music = new HttpCalls(stack.s2.port());
 		HttpCalls datastore = new HttpCalls(stack.db.port());
-		String basic = "Basic " + Base64.getEncoder().encodeToString(("svc-loader:" + AppProcesses.LOADER_TOKEN).getBytes());
+		String[] loader = AppProcesses.as("loader");
 		String load = "{\"objtype\":\"music\",\"uuid\":\"" + SONG + "\",\"Artist\":\"Nina Simone\",\"SongTitle\":\"Feeling Good\"}";
 		// loader calls: created, then unchanged (DynamoDB reads and a conditional write in db)
-		assertThat(datastore.send("POST", "/api/v1/datastore/load", load, "Authorization", basic).status()).isEqualTo(200);
-		assertThat(datastore.send("POST", "/api/v1/datastore/load", load, "Authorization", basic).status()).isEqualTo(200);
-		String user = users.send("POST", "/api/v1/user/", "{\"fname\":\"Nina\",\"lname\":\"Simone\",\"email\":\"nina@example.org\"}")
-			.json()
-			.path("user_id")
-			.asString();
-		String token = users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + user + "\"}").body();
+		assertThat(datastore.send("POST", "/api/v1/datastore/load", load, loader).status()).isEqualTo(200);
+		assertThat(datastore.send("POST", "/api/v1/datastore/load", load, loader).status()).isEqualTo(200);
+		String user = AppProcesses.signup(users, "Nina", "nina@example.org");
+		String token = AppProcesses.login(users, user);
 		String[] auth = { "Authorization", "Bearer " + token };
 		assertThat(users.get("/api/v1/user/" + user, auth).status()).isEqualTo(200);
 		assertThat(music.get("/api/v1/music/" + SONG, auth).status()).isEqualTo(200);
@@ -83,7 +79,8 @@ class MetricsTests {
 		assertThat(music.get("/api/v1/music/test", auth).status()).isEqualTo(500);
 		assertThat(music.get("/api/v1/music/" + SONG).status()).isEqualTo(401);
 		for (ServiceProcess service : List.of(stack.db, stack.s1, stack.s2)) {
-			Answer scrape = new HttpCalls(service.port()).get("/actuator/prometheus");
+			assertThat(new HttpCalls(service.port()).get("/actuator/prometheus").status()).as("not on the app port").isEqualTo(404);
+			Answer scrape = new HttpCalls(service.managementPort()).get("/actuator/prometheus");
 			assertThat(scrape.status()).as("%s /actuator/prometheus", service).isEqualTo(200);
 			scrapes.put(nameOf(service, stack), scrape.body());
 		}

@@ -47,6 +47,11 @@ final class ServiceProcess implements AutoCloseable {
 		this.log = WORK.resolve(name + "-" + port + ".log");
 	}
 
+	/** The management port (actuator) the settings gave this service; 0 when none. */
+	int managementPort() {
+		return Integer.parseInt(this.env.getOrDefault("MANAGEMENT_SERVER_PORT", "0"));
+	}
+
 	/** A service jar ({@code db}, {@code s1}, {@code s2}) on {@code port}, with these settings. */
 	static ServiceProcess service(String name, int port, String prefix, Map<String, String> env) {
 		Path jar = APPS.resolve(name).resolve("target").resolve(name + ".jar");

@@ -1,7 +1,5 @@
 package dev.music.system;
 
-import java.nio.file.Path;
-
 /**
  * db (embedded DynamoDB Local), s1 and s2 started once for the test classes that only use them; stopped when
  * the test JVM ends. Tests that stop processes start their own.
@@ -17,13 +15,12 @@ final class Stack {
 	final ServiceProcess s2;
 
 	private Stack() throws Exception {
-		Path key = AppProcesses.keyFile();
 		int dbPort = ServiceProcess.freePort();
+		int s1Port = ServiceProcess.freePort();
 		this.db = ServiceProcess.service("db", dbPort, "/api/v1/datastore",
 				AppProcesses.db(ServiceProcess.WORK.resolve("stack-data-" + dbPort), null)).start();
-		this.s1 = ServiceProcess.service("s1", ServiceProcess.freePort(), "/api/v1/user", AppProcesses.caller(dbPort, key))
-			.start();
-		this.s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music", AppProcesses.caller(dbPort, key))
+		this.s1 = ServiceProcess.service("s1", s1Port, "/api/v1/user", AppProcesses.s1(dbPort)).start();
+		this.s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music", AppProcesses.s2(dbPort, s1Port))
 			.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(this::close));
 		this.db.awaitReady(AppProcesses.START);

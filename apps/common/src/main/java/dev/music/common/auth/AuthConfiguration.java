@@ -1,20 +1,17 @@
 package dev.music.common.auth;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
-/** Token signing and checking for the services that have users (s1) or protect routes with them (s1, s2). */
+/**
+ * What s1 and s2 share about user tokens: their settings, the JSON 401/403/503 answers, and the refusal to run
+ * AUTH_COMPAT inside Kubernetes.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
 public class AuthConfiguration {
@@ -22,38 +19,15 @@ public class AuthConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(AuthConfiguration.class);
 
 	@Bean
-	Tokens tokens(AuthProperties properties) {
-		return new Tokens(key(properties), properties.issuer(), properties.audience(), properties.tokenTtl(),
-				Clock.systemUTC());
-	}
-
-	@Bean
-	AuthFilter authFilter(Tokens tokens, AuthProperties properties) {
+	JsonAuthErrors jsonAuthErrors(AuthProperties properties, Environment environment) {
 		if (properties.compat()) {
-			log.warn("AUTH_COMPAT is on: any non-empty Authorization header is accepted (old course clients)");
-		}
-		return new AuthFilter(tokens, properties.compat());
-	}
-
-	private static byte[] key(AuthProperties properties) {
-		if (properties.keyFile().isBlank()) {
-			log.warn("AUTH_KEY_FILE is not set: using a random key, so tokens verify only in this process");
-			byte[] key = new byte[32];
-			new SecureRandom().nextBytes(key);
-			return key;
-		}
-		Path file = Path.of(properties.keyFile());
-		try {
-			byte[] key = Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-			if (key.length < 32) {
-				throw new IllegalStateException("AUTH_KEY_FILE " + file + " holds " + key.length
-						+ " bytes; an HS256 key needs at least 32 (generate one with: openssl rand -base64 48)");
+			if (environment.containsProperty("KUBERNETES_SERVICE_HOST")) {
+				throw new CompatInKubernetes();
 			}
-			return key;
+			log.warn("AUTH_COMPAT is on: any non-empty Authorization header is accepted and no per-object rule applies"
+					+ " (old course clients; never in a cluster)");
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException("AUTH_KEY_FILE " + file + " cannot be read: " + ex.getMessage(), ex);
-		}
+		return new JsonAuthErrors(JsonAuthErrors.ERROR);
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 
 import dev.music.common.InvalidInput;
 import dev.music.common.Unavailable;
+import dev.music.common.web.RequestIds;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,8 +44,18 @@ public final class DatastoreClient {
 
 	private final String base;
 
+	private final CallerToken token;
+
+	/** What {@link #delete(String, String, String)} did. */
+	public enum Deletion {
+
+		DELETED, NOT_FOUND, NOT_OWNER
+
+	}
+
 	public DatastoreClient(DatastoreProperties properties) {
 		this.properties = properties;
+		this.token = new CallerToken(properties.tokenFile());
 		this.base = properties.url().toString().replaceAll("/+$", "") + "/api/v1/datastore";
 		// Direct executor: the client's selector thread completes the response itself instead of handing it to a
 		// pool thread first, one thread hop less per call (the JFR profile of s2 showed the client's
@@ -64,6 +75,16 @@ public final class DatastoreClient {
 			return List.of();
 		}
 		return this.mapper.convertValue(expectOk(response).path("Items"), ITEMS);
+	}
+
+	/** A user's stored password hash; empty when there is no such user or the user has no password. */
+	public java.util.Optional<String> credential(String userId) {
+		HttpResponse<byte[]> response = send(get("/credential?objtype=user&objkey=" + encode(userId)), true);
+		if (response.statusCode() == 404) {
+			return java.util.Optional.empty();
+		}
+		JsonNode hash = expectOk(response).path("password_hash");
+		return hash.isString() ? java.util.Optional.of(hash.stringValue()) : java.util.Optional.empty();
 	}
 
 	public Page list(String objtype, int limit, String next) {
@@ -94,6 +115,23 @@ public final class DatastoreClient {
 		return found(send(request, false));
 	}
 
+	/**
+	 * Deletes the item only if {@code owner} created it ({@code null}: whoever did). db checks and deletes in one
+	 * conditional write, so a song cannot change hands between the check and the delete.
+	 */
+	public Deletion delete(String objtype, String key, String owner) {
+		String query = "/delete?objtype=" + objtype + "&objkey=" + encode(key) + ((owner != null) ? "&owner=" + encode(owner) : "");
+		HttpResponse<byte[]> response = send(request(query).DELETE().build(), false);
+		if (response.statusCode() == 404) {
+			return Deletion.NOT_FOUND;
+		}
+		if (response.statusCode() == 412) {
+			return Deletion.NOT_OWNER;
+		}
+		expectOk(response);
+		return Deletion.DELETED;
+	}
+
 	private boolean found(HttpResponse<byte[]> response) {
 		if (response.statusCode() == 404) {
 			return false;
@@ -107,9 +145,19 @@ public final class DatastoreClient {
 	}
 
 	private HttpRequest.Builder request(String pathAndQuery) {
-		return HttpRequest.newBuilder(URI.create(this.base + pathAndQuery))
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.base + pathAndQuery))
 			.timeout(this.properties.requestTimeout())
 			.header("Accept", "application/json");
+		String requestId = RequestIds.current();
+		if (!"none".equals(requestId)) {
+			// one id finds a request's lines in s1's or s2's log and in db's
+			builder.header(RequestIds.HEADER, requestId);
+		}
+		String authorization = this.token.header();
+		if (authorization != null) {
+			builder.header("Authorization", authorization);
+		}
+		return builder;
 	}
 
 	private HttpRequest.BodyPublisher json(Object body) {
@@ -159,6 +207,10 @@ public final class DatastoreClient {
 		}
 		if (status == 503 || status == 502 || status == 504) {
 			throw new Unavailable("datastore unavailable: " + message, null);
+		}
+		if (status == 401 || status == 403) {
+			throw new IllegalStateException("db refused this service's credential (" + status + ": " + message + "); check "
+					+ this.token.describe() + " and that db trusts its issuer");
 		}
 		throw new IllegalStateException("datastore answered " + status + ": " + message);
 	}

@@ -3,6 +3,7 @@ package dev.music.common.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.music.common.Forbidden;
 import dev.music.common.InvalidInput;
 import dev.music.common.PayloadTooLarge;
 import dev.music.common.Unauthorized;
@@ -41,12 +42,16 @@ public final class ErrorResponses {
 		if (ex instanceof Unauthorized) {
 			return unauthorized(ex.getMessage());
 		}
-		if (ex instanceof Unavailable) {
-			log.warn("{} {} unavailable: {}", request.method(), request.path(), describe(ex));
+		if (ex instanceof Forbidden) {
+			return error(HttpStatus.FORBIDDEN, ex.getMessage());
+		}
+		if (ex instanceof Unavailable unavailable) {
+			log.warn("{} {} unavailable (request id {}): {}", request.method(), request.path(), RequestIds.current(),
+					describe(ex));
 			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
 				.header("Retry-After", RETRY_AFTER_SECONDS)
 				.contentType(MediaType.APPLICATION_JSON)
-				.body(body(ex.getMessage(), true));
+				.body(body(unavailable.publicMessage() + "; retry shortly", true));
 		}
 		log.error("{} {} failed (request id {})", request.method(), request.path(), RequestIds.current(), ex);
 		return ServerResponse.status(HttpStatus.INTERNAL_SERVER_ERROR)
@@ -60,7 +65,7 @@ public final class ErrorResponses {
 
 	public static ServerResponse unauthorized(String message) {
 		return ServerResponse.status(HttpStatus.UNAUTHORIZED)
-			.header("WWW-Authenticate", "Bearer realm=\"music\", error=\"invalid_token\"")
+			.header("WWW-Authenticate", "Bearer realm=\"music\"")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(body(message, false));
 	}
@@ -78,7 +83,7 @@ public final class ErrorResponses {
 	private static Throwable unwrap(Throwable thrown) {
 		for (Throwable t = thrown; t != null; t = t.getCause()) {
 			if (t instanceof InvalidInput || t instanceof PayloadTooLarge || t instanceof Unauthorized
-					|| t instanceof Unavailable) {
+					|| t instanceof Forbidden || t instanceof Unavailable) {
 				return t;
 			}
 		}

@@ -16,7 +16,7 @@ import org.springframework.core.Ordered;
 
 /** The web plumbing every service shares: access log, strict JSON bodies, function lookup. */
 @AutoConfiguration
-@EnableConfigurationProperties(WebProperties.class)
+@EnableConfigurationProperties({ WebProperties.class, dev.music.common.ratelimit.RateLimitProperties.class })
 public class WebConfiguration {
 
 	@Bean

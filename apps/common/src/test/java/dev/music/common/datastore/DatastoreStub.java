@@ -37,6 +37,11 @@ public final class DatastoreStub implements AutoCloseable {
 
 	private volatile long delayMillis;
 
+	private volatile Map<String, String> lastHeaders = Map.of();
+
+	/** The attributes db keeps but never shows on read or list, as db's ObjectType does. */
+	private static final List<String> PRIVATE = List.of("owner_id", "password_hash");
+
 	private HttpServer server;
 
 	private int port;
@@ -79,6 +84,11 @@ public final class DatastoreStub implements AutoCloseable {
 		table(objtype).put(id, item);
 	}
 
+	/** Authorization and X-Request-Id of the last request (absent ones missing). */
+	public Map<String, String> lastHeaders() {
+		return this.lastHeaders;
+	}
+
 	public void stop() {
 		this.server.stop(0);
 	}
@@ -108,6 +118,14 @@ public final class DatastoreStub implements AutoCloseable {
 
 	private void handle(HttpExchange exchange) throws IOException {
 		this.requests.incrementAndGet();
+		Map<String, String> headers = new LinkedHashMap<>();
+		for (String name : List.of("Authorization", "X-Request-Id")) {
+			String value = exchange.getRequestHeaders().getFirst(name);
+			if (value != null) {
+				headers.put(name, value);
+			}
+		}
+		this.lastHeaders = headers;
 		try (exchange) {
 			if (this.delayMillis > 0) {
 				try {
@@ -127,9 +145,22 @@ public final class DatastoreStub implements AutoCloseable {
 			byte[] body = exchange.getRequestBody().readAllBytes();
 			switch (op) {
 				case "read" -> {
-					Map<String, String> item = table(objtype).get(query.get("objkey"));
+					Map<String, String> item = shown(table(objtype).get(query.get("objkey")));
 					send(exchange, (item != null) ? 200 : 404,
 							Map.of("Count", (item != null) ? 1 : 0, "Items", (item != null) ? List.of(item) : List.of()));
+				}
+				case "credential" -> {
+					Map<String, String> item = table("user").get(query.get("objkey"));
+					if (item == null) {
+						send(exchange, 404, Map.of("error", "no such item"));
+						return;
+					}
+					Map<String, String> answer = new LinkedHashMap<>();
+					answer.put("user_id", item.get("user_id"));
+					if (item.containsKey("password_hash")) {
+						answer.put("password_hash", item.get("password_hash"));
+					}
+					send(exchange, 200, answer);
 				}
 				case "list" -> send(exchange, 200, list(objtype, Integer.parseInt(query.get("limit")), query.get("next")));
 				case "write" -> {
@@ -149,6 +180,12 @@ public final class DatastoreStub implements AutoCloseable {
 					send(exchange, 200, Map.of());
 				}
 				case "delete" -> {
+					Map<String, String> item = table(objtype).get(query.get("objkey"));
+					String owner = query.get("owner");
+					if (item != null && owner != null && !owner.equals(item.get("owner_id"))) {
+						send(exchange, 412, Map.of("error", "not the owner"));
+						return;
+					}
 					boolean existed = table(objtype).remove(query.get("objkey")) != null;
 					send(exchange, existed ? 200 : 404, existed ? Map.of() : Map.of("error", "no such item"));
 				}
@@ -163,7 +200,7 @@ public final class DatastoreStub implements AutoCloseable {
 		int start = (after == null) ? 0 : ids.indexOf(after) + 1;
 		List<Map<String, String>> items = new ArrayList<>();
 		for (int i = start; i < ids.size() && items.size() < limit; i++) {
-			items.add(table(objtype).get(ids.get(i)));
+			items.add(shown(table(objtype).get(ids.get(i))));
 		}
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("Count", items.size());
@@ -172,6 +209,15 @@ public final class DatastoreStub implements AutoCloseable {
 			answer.put("next", ids.get(start + items.size() - 1));
 		}
 		return answer;
+	}
+
+	private static Map<String, String> shown(Map<String, String> item) {
+		if (item == null) {
+			return null;
+		}
+		Map<String, String> shown = new LinkedHashMap<>(item);
+		PRIVATE.forEach(shown::remove);
+		return shown;
 	}
 
 	private Map<String, String> fields(byte[] body) {

@@ -1,7 +1,9 @@
 package dev.music.db.item;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -41,10 +43,23 @@ public class ItemFunctions {
 		return (change) -> store.update(change.type(), change.id(), change.fields());
 	}
 
-	/** {@code false} when there was no such item. */
+	/** Deleted, not found, or (with an owner) created by someone else. */
 	@Bean
-	Function<Requests.Key, Boolean> deleteItem(ItemStore store) {
-		return (key) -> store.delete(key.type(), key.id());
+	Function<Requests.Deletion, ItemStore.Deletion> deleteItem(ItemStore store) {
+		return (deletion) -> store.delete(deletion.type(), deletion.id(), deletion.owner());
+	}
+
+	/** A user's id and password hash (no hash when the user has no password), or empty when there is no such user. */
+	@Bean
+	Function<String, Optional<Map<String, String>>> readCredential(ItemStore store) {
+		return (id) -> store.getWithPrivate(ObjectType.USER, id).map((user) -> {
+			Map<String, String> credential = new LinkedHashMap<>();
+			credential.put("user_id", user.get("user_id"));
+			if (user.containsKey("password_hash")) {
+				credential.put("password_hash", user.get("password_hash"));
+			}
+			return credential;
+		});
 	}
 
 	/** Stores an item under the caller's id; says whether it was created, updated or already so. */

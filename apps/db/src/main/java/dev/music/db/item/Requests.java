@@ -20,6 +20,10 @@ public final class Requests {
 	public record Change(ObjectType type, String id, Map<String, String> fields) {
 	}
 
+	/** An item to delete, only if {@code owner} created it ({@code null}: whoever did). */
+	public record Deletion(ObjectType type, String id, String owner) {
+	}
+
 	/** A page of items, starting after {@code after} (or at the start when it is {@code null}). */
 	public record Page(ObjectType type, int limit, String after) {
 	}

@@ -32,6 +32,13 @@ public class ItemStore {
 	public record Page(List<Map<String, String>> items, String next) {
 	}
 
+	/** What {@link #delete(ObjectType, String, String)} did. */
+	public enum Deletion {
+
+		DELETED, NOT_FOUND, NOT_OWNER
+
+	}
+
 	/** What {@link #load} did. */
 	public enum Outcome {
 
@@ -56,6 +63,24 @@ public class ItemStore {
 			.getItem((r) -> r.tableName(this.tables.name(type)).key(key(type, id)).consistentRead(true))
 			.item());
 		return (item == null || item.isEmpty()) ? Optional.empty() : Optional.of(plain(type, item));
+	}
+
+	/** The item with its private fields too (a user's password hash): only for db's credential route. */
+	public Optional<Map<String, String>> getWithPrivate(ObjectType type, String id) {
+		Map<String, AttributeValue> item = call(type, "GetItem", () -> this.dynamo
+			.getItem((r) -> r.tableName(this.tables.name(type)).key(key(type, id)).consistentRead(true))
+			.item());
+		if (item == null || item.isEmpty()) {
+			return Optional.empty();
+		}
+		Map<String, String> all = plain(type, item);
+		for (String field : type.privateFields()) {
+			AttributeValue value = item.get(field);
+			if (value != null && value.s() != null) {
+				all.put(field, value.s());
+			}
+		}
+		return Optional.of(all);
 	}
 
 	public Page scan(ObjectType type, int limit, String after) {
@@ -93,28 +118,41 @@ public class ItemStore {
 
 	/** Sets the given fields of an existing item; {@code false} when there is none. */
 	public boolean update(ObjectType type, String id, Map<String, String> fields) {
-		Map<String, String> names = new LinkedHashMap<>();
-		Map<String, AttributeValue> values = new LinkedHashMap<>();
-		List<String> sets = new ArrayList<>();
+		SetExpression set = SetExpression.of(type, fields);
+		Map<String, String> names = new LinkedHashMap<>(set.names());
 		names.put("#k", type.keyName());
-		int i = 0;
-		for (Map.Entry<String, String> field : fields.entrySet()) {
-			names.put("#f" + i, field.getKey());
-			values.put(":v" + i, AttributeValue.fromS(field.getValue()));
-			sets.add("#f" + i + " = :v" + i);
-			i++;
-		}
 		try {
 			call(type, "UpdateItem", () -> this.dynamo.updateItem((r) -> r.tableName(this.tables.name(type))
 				.key(key(type, id))
-				.updateExpression("SET " + String.join(", ", sets))
+				.updateExpression(set.expression())
 				.conditionExpression("attribute_exists(#k)")
 				.expressionAttributeNames(names)
-				.expressionAttributeValues(values)));
+				.expressionAttributeValues(set.values())));
 			return true;
 		}
 		catch (ConditionalCheckFailedException ex) {
 			return false;
+		}
+	}
+
+	/**
+	 * Deletes the item if {@code owner} created it (any item when {@code owner} is {@code null}), in one conditional
+	 * write: the owner cannot change between the check and the delete.
+	 */
+	public Deletion delete(ObjectType type, String id, String owner) {
+		if (owner == null) {
+			return delete(type, id) ? Deletion.DELETED : Deletion.NOT_FOUND;
+		}
+		try {
+			call(type, "DeleteItem", () -> this.dynamo.deleteItem((r) -> r.tableName(this.tables.name(type))
+				.key(key(type, id))
+				.conditionExpression("#o = :o")
+				.expressionAttributeNames(Map.of("#o", "owner_id"))
+				.expressionAttributeValues(Map.of(":o", AttributeValue.fromS(owner)))));
+			return Deletion.DELETED;
+		}
+		catch (ConditionalCheckFailedException ex) {
+			return get(type, id).isPresent() ? Deletion.NOT_OWNER : Deletion.NOT_FOUND;
 		}
 	}
 
@@ -126,16 +164,46 @@ public class ItemStore {
 		return old != null && !old.isEmpty();
 	}
 
-	/** Stores the item under the caller's id, whatever was there; says what changed. */
+	/**
+	 * Stores the item's fields under the caller's id, whatever they were; says what changed. Private fields already
+	 * there (a password someone set since) are kept.
+	 */
 	public Outcome load(ObjectType type, String id, Map<String, String> fields) {
-		Map<String, AttributeValue> item = attributes(type, id, fields);
-		Map<String, AttributeValue> old = call(type, "PutItem", () -> this.dynamo
-			.putItem((r) -> r.tableName(this.tables.name(type)).item(item).returnValues(ReturnValue.ALL_OLD))
+		SetExpression set = SetExpression.of(type, fields);
+		Map<String, AttributeValue> old = call(type, "UpdateItem", () -> this.dynamo
+			.updateItem((r) -> r.tableName(this.tables.name(type))
+				.key(key(type, id))
+				.updateExpression(set.expression())
+				.expressionAttributeNames(set.names())
+				.expressionAttributeValues(set.values())
+				.returnValues(ReturnValue.ALL_OLD))
 			.attributes());
 		if (old == null || old.isEmpty()) {
 			return Outcome.CREATED;
 		}
-		return old.equals(item) ? Outcome.UNCHANGED : Outcome.UPDATED;
+		boolean same = fields.entrySet()
+			.stream()
+			.allMatch((field) -> AttributeValue.fromS(field.getValue()).equals(old.get(field.getKey())));
+		return same ? Outcome.UNCHANGED : Outcome.UPDATED;
+	}
+
+	/** {@code SET #f0 = :v0, ...} for the given fields. */
+	private record SetExpression(String expression, Map<String, String> names, Map<String, AttributeValue> values) {
+
+		static SetExpression of(ObjectType type, Map<String, String> fields) {
+			Map<String, String> names = new LinkedHashMap<>();
+			Map<String, AttributeValue> values = new LinkedHashMap<>();
+			List<String> sets = new ArrayList<>();
+			int i = 0;
+			for (Map.Entry<String, String> field : fields.entrySet()) {
+				names.put("#f" + i, field.getKey());
+				values.put(":v" + i, AttributeValue.fromS(field.getValue()));
+				sets.add("#f" + i + " = :v" + i);
+				i++;
+			}
+			return new SetExpression("SET " + String.join(", ", sets), names, values);
+		}
+
 	}
 
 	private <T> T call(ObjectType type, String operation, Supplier<T> call) {
@@ -153,7 +221,7 @@ public class ItemStore {
 		}
 		catch (ResourceNotFoundException ex) {
 			outcome = "no_table";
-			throw new Unavailable("DynamoDB table " + table + " does not exist", ex);
+			throw new Unavailable("DynamoDB unavailable: table " + table + " does not exist", ex);
 		}
 		catch (SdkClientException ex) {
 			outcome = "unreachable";

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -15,15 +16,16 @@ import dev.music.common.web.Items;
 import dev.music.common.web.JsonBodies;
 import dev.music.common.web.Pages;
 import dev.music.common.web.Probes;
+import dev.music.db.caller.Caller;
+import dev.music.db.caller.Caller.Operation;
+import dev.music.db.caller.CallerProperties;
 import dev.music.db.item.ObjectType;
 import dev.music.db.item.Requests;
 import dev.music.db.store.ItemStore;
 import dev.music.db.store.Tables;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -31,9 +33,12 @@ import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
-/** db's HTTP API: a thin adapter from requests to the item functions and from outcomes to status codes. */
+/**
+ * db's HTTP API: a thin adapter from requests to the item functions and from outcomes to status codes. The security
+ * filter chain ({@code CallerSecurity}) has checked the caller's token; each route then checks that this caller may
+ * do this to this object type ({@link Caller}): 403 otherwise.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(LoaderProperties.class)
 public class DatastoreRoutes {
 
 	static final String PREFIX = "/api/v1/datastore";
@@ -43,27 +48,43 @@ public class DatastoreRoutes {
 
 	@Bean
 	RouterFunction<ServerResponse> datastoreApi(Functions functions, JsonBodies json, Tables tables,
-			LoaderProperties loader) {
+			CallerProperties callers) {
 		Function<Requests.Key, List<Map<String, String>>> read = functions.function("readItem");
 		Function<Requests.Page, ItemStore.Page> list = functions.function("listItems");
 		Function<Requests.Item, String> write = functions.function("writeItem");
 		Function<Requests.Change, Boolean> update = functions.function("updateItem");
-		Function<Requests.Key, Boolean> delete = functions.function("deleteItem");
+		Function<Requests.Deletion, ItemStore.Deletion> delete = functions.function("deleteItem");
+		Function<String, Optional<Map<String, String>>> credential = functions.function("readCredential");
 		Function<Requests.Item, ItemStore.Outcome> load = functions.function("loadItem");
-		LoaderCredentials credentials = new LoaderCredentials(loader.token());
+		String namespace = callers.namespace();
 
 		return RouterFunctions.route()
 			.GET(PREFIX + "/read", (request) -> {
-				List<Map<String, String>> items = read.apply(key(request));
+				Requests.Key key = key(request);
+				Caller.require(namespace, Operation.READ, key.type());
+				List<Map<String, String>> items = read.apply(key);
 				return ServerResponse.status(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK).body(Items.of(items));
 			})
 			.GET(PREFIX + "/list", (request) -> {
-				ItemStore.Page page = list.apply(page(request));
-				return ServerResponse.ok().body(Items.page(page.items(), page.next()));
+				Requests.Page page = page(request);
+				Caller.require(namespace, Operation.LIST, page.type());
+				ItemStore.Page found = list.apply(page);
+				return ServerResponse.ok().body(Items.page(found.items(), found.next()));
+			})
+			.GET(PREFIX + "/credential", (request) -> {
+				Requests.Key key = key(request);
+				if (key.type() != ObjectType.USER) {
+					throw new InvalidInput("only users have credentials: objtype must be 'user'");
+				}
+				Caller.require(namespace, Operation.CREDENTIAL, key.type());
+				return credential.apply(key.id())
+					.map((found) -> ServerResponse.ok().body(found))
+					.orElseGet(() -> ErrorResponses.error(HttpStatus.NOT_FOUND, "no such item"));
 			})
 			.POST(PREFIX + "/write", (request) -> {
 				Map<String, String> body = json.fields(request, BODY_FIELDS, Set.of("objtype"));
 				ObjectType type = ObjectType.parse(body.remove("objtype"));
+				Caller.require(namespace, Operation.WRITE, type);
 				refuse(body, "uuid");
 				type.check(body, true);
 				String id = write.apply(new Requests.Item(type, null, body));
@@ -71,27 +92,35 @@ public class DatastoreRoutes {
 			})
 			.PUT(PREFIX + "/update", (request) -> {
 				Requests.Key key = key(request);
+				Caller.require(namespace, Operation.UPDATE, key.type());
 				Map<String, String> body = json.fields(request, BODY_FIELDS, Set.of());
 				refuse(body, "objtype");
 				refuse(body, "uuid");
 				key.type().check(body, false);
 				return found(update.apply(new Requests.Change(key.type(), key.id(), body)));
 			})
-			.DELETE(PREFIX + "/delete", (request) -> found(delete.apply(key(request))))
+			.DELETE(PREFIX + "/delete", (request) -> {
+				Requests.Key key = key(request);
+				Caller.require(namespace, Operation.DELETE, key.type());
+				String owner = request.param("owner").map((o) -> Ids.uuid("owner", o)).orElse(null);
+				return switch (delete.apply(new Requests.Deletion(key.type(), key.id(), owner))) {
+					case DELETED -> ServerResponse.ok().body(Map.of());
+					case NOT_FOUND -> ErrorResponses.error(HttpStatus.NOT_FOUND, "no such item");
+					case NOT_OWNER -> ErrorResponses.error(HttpStatus.PRECONDITION_FAILED, "the item has another owner");
+				};
+			})
 			.POST(PREFIX + "/load", (request) -> {
-				String problem = credentials.problem(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
-				if (problem != null) {
-					return loadError(HttpStatus.UNAUTHORIZED, problem);
-				}
 				Map<String, String> body;
 				ObjectType type;
 				try {
 					body = json.fields(request, BODY_FIELDS, Set.of("objtype"));
 					type = ObjectType.parse(body.remove("objtype"));
+					Caller.require(namespace, Operation.LOAD, type);
 					if (!body.containsKey("uuid")) {
 						return loadError(HttpStatus.BAD_REQUEST, "Missing uuid");
 					}
 					String id = Ids.uuid("uuid", body.remove("uuid"));
+					refusePrivate(type, body);
 					type.check(body, true);
 					ItemStore.Outcome outcome = load.apply(new Requests.Item(type, id, body));
 					Map<String, String> answer = new LinkedHashMap<>();
@@ -101,6 +130,9 @@ public class DatastoreRoutes {
 				}
 				catch (InvalidInput ex) {
 					return loadError(HttpStatus.BAD_REQUEST, ex.getMessage());
+				}
+				catch (dev.music.common.Forbidden ex) {
+					return loadError(HttpStatus.FORBIDDEN, ex.getMessage());
 				}
 			})
 			.add(Probes.routes(PREFIX, tables::ready))
@@ -118,6 +150,11 @@ public class DatastoreRoutes {
 		int limit = Pages.limit(request);
 		String after = Pages.next(request);
 		return new Requests.Page(type, limit, after);
+	}
+
+	/** The loader loads what a read shows; owners and password hashes come only from s1 and s2. */
+	private static void refusePrivate(ObjectType type, Map<String, String> body) {
+		type.privateFields().forEach((field) -> refuse(body, field));
 	}
 
 	private static void refuse(Map<String, String> body, String field) {
@@ -143,6 +180,7 @@ public class DatastoreRoutes {
 		Set<String> fields = new HashSet<>(Set.of("objtype", "uuid"));
 		for (ObjectType type : ObjectType.values()) {
 			fields.addAll(type.fields());
+			fields.addAll(type.privateFields());
 		}
 		return Set.copyOf(fields);
 	}

@@ -24,6 +24,7 @@ public record NewUser(String fname, String lname, String email) {
 		return new NewUser(fields.get("fname"), fields.get("lname"), fields.get("email"));
 	}
 
+	/** A new, modifiable map of the three fields. */
 	Map<String, String> fields() {
 		Map<String, String> fields = new LinkedHashMap<>();
 		fields.put("fname", this.fname);

@@ -15,6 +15,7 @@ public record NewSong(String artist, String title) {
 		require("SongTitle", title);
 	}
 
+	/** A new, modifiable map of the two fields. */
 	Map<String, String> fields() {
 		Map<String, String> fields = new LinkedHashMap<>();
 		fields.put("Artist", this.artist);

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.music.common.auth.AuthFilter;
+import dev.music.common.auth.CurrentUser;
 import dev.music.common.datastore.DatastoreClient;
 import dev.music.common.web.ErrorResponses;
 import dev.music.common.web.Functions;
@@ -27,7 +27,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * s2's HTTP API: a thin adapter from requests to the song functions and from outcomes to status codes.
- * Every route but the probes needs an Authorization header ({@link AuthFilter}).
+ * Every route but the probes needs a user token (checked by {@code MusicSecurity}); only the user who created a song
+ * may delete it.
  */
 @Configuration(proxyBeanMethods = false)
 public class SongRoutes {
@@ -37,11 +38,11 @@ public class SongRoutes {
 	private static final Set<String> SONG_FIELDS = Set.of("Artist", "SongTitle");
 
 	@Bean
-	RouterFunction<ServerResponse> musicApi(Functions functions, JsonBodies json, AuthFilter auth) {
+	RouterFunction<ServerResponse> musicApi(Functions functions, JsonBodies json) {
 		Function<String, List<Map<String, String>>> read = functions.function("readSong");
 		Function<SongFunctions.SongPage, DatastoreClient.Page> list = functions.function("listSongs");
-		Function<NewSong, String> create = functions.function("createSong");
-		Function<String, Boolean> delete = functions.function("deleteSong");
+		Function<SongFunctions.Creation, String> create = functions.function("createSong");
+		Function<SongFunctions.Deletion, DatastoreClient.Deletion> delete = functions.function("deleteSong");
 		Supplier<Map<String, String>> checkCode = functions.supplier("checkCode");
 
 		HandlerFunction<ServerResponse> listSongs = (request) -> {
@@ -50,7 +51,8 @@ public class SongRoutes {
 		};
 		HandlerFunction<ServerResponse> createSong = (request) -> {
 			Map<String, String> body = json.fields(request, SONG_FIELDS, SONG_FIELDS);
-			String id = create.apply(new NewSong(body.get("Artist"), body.get("SongTitle")));
+			NewSong song = new NewSong(body.get("Artist"), body.get("SongTitle"));
+			String id = create.apply(new SongFunctions.Creation(song, CurrentUser.id().orElse(null)));
 			return ServerResponse.ok().body(Map.of("music_id", id));
 		};
 		RouterFunction<ServerResponse> protectedRoutes = RouterFunctions.route()
@@ -63,15 +65,23 @@ public class SongRoutes {
 				List<Map<String, String>> items = read.apply(id(request));
 				return ServerResponse.status(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK).body(Items.of(items));
 			})
-			.DELETE(PREFIX + "/{music_id}", (request) -> delete.apply(id(request)) ? ServerResponse.ok().body(Map.of())
-					: ErrorResponses.error(HttpStatus.NOT_FOUND, "no such song"))
-			.filter(auth)
+			.DELETE(PREFIX + "/{music_id}", (request) -> deleted(delete.apply(new SongFunctions.Deletion(id(request),
+					CurrentUser.id().orElse(null)))))
 			.build();
 		return RouterFunctions.route()
 			.add(Probes.routes(PREFIX, () -> true))
 			.add(protectedRoutes)
 			.onError(Throwable.class, ErrorResponses::of)
 			.build();
+	}
+
+	private static ServerResponse deleted(DatastoreClient.Deletion outcome) {
+		return switch (outcome) {
+			case DELETED -> ServerResponse.ok().body(Map.of());
+			case NOT_FOUND -> ErrorResponses.error(HttpStatus.NOT_FOUND, "no such song");
+			case NOT_OWNER -> ErrorResponses.error(HttpStatus.FORBIDDEN,
+					"only the user who added a song may delete it (songs of the sample data cannot be deleted)");
+		};
 	}
 
 	private static String id(ServerRequest request) {
