@@ -295,7 +295,7 @@ class E2eTests {
         e2e.Plan.Workload loader = p.workloads.get(5);
         assertThat(loader.manifestImage()).matches("ghcr\\.io/[^/]+/loader:.+");
         assertThat(loader.entrypoint()).isNull();
-        assertThat(loader.mounts()).isEmpty();
+        assertThat(loader.mounts()).extracting(e2e.Plan.FileMount::containerPath).containsExactly("/var/run/secrets/music/db");
         // DynamoDB Local's data is on its claim, writable, in a folder that outlives the container
         assertThat(p.workloads.get(0).args()).contains("-dbPath", "/data").doesNotContain("-inMemory");
         assertThat(p.workloads.get(0).mounts()).containsExactly(new e2e.Plan.FileMount("../claims/dynamodb-local", "/data", true, true));
