@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -151,12 +152,18 @@ public class Tables implements InitializingBean {
 			catch (ResourceNotFoundException ex) {
 				// create it below
 			}
-			this.dynamo.createTable((r) -> r.tableName(table)
-				.billingMode(BillingMode.PAY_PER_REQUEST)
-				.attributeDefinitions((a) -> a.attributeName(type.keyName()).attributeType(ScalarAttributeType.S))
-				.keySchema((k) -> k.attributeName(type.keyName()).keyType(KeyType.HASH)));
+			try {
+				this.dynamo.createTable((r) -> r.tableName(table)
+					.billingMode(BillingMode.PAY_PER_REQUEST)
+					.attributeDefinitions((a) -> a.attributeName(type.keyName()).attributeType(ScalarAttributeType.S))
+					.keySchema((k) -> k.attributeName(type.keyName()).keyType(KeyType.HASH)));
+				log.info("Created table {} (key {})", table, type.keyName());
+			}
+			catch (ResourceInUseException ex) {
+				// an attempt that timed out on our side had created it (the SDK retried), or another db pod did
+				log.info("Table {} exists (created by an earlier attempt or another db)", table);
+			}
 			this.dynamo.waiter().waitUntilTableExists((r) -> r.tableName(table));
-			log.info("Created table {} (key {})", table, type.keyName());
 		}
 		catch (RuntimeException ex) {
 			throw new DynamoStartupException(table, this.properties, "cannot describe or create the table", ex);

@@ -1,5 +1,7 @@
 package dev.music.db.store;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,6 +14,7 @@ import dev.music.common.Unavailable;
 import dev.music.db.item.ObjectType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +142,31 @@ class ItemStoreTests {
 		String id = "5a0f6a4e-8f0e-4b8e-9d3c-3c1b2a6e7f10";
 		running.putNew(ObjectType.MUSIC, id, Map.of("Artist", "Broadcast", "SongTitle", "Tears in the Typing Pool"));
 		assertThat(running.get(ObjectType.MUSIC, id)).isPresent();
+	}
+
+	@Test
+	void aCreateTableThatFindsTheTableMadeByAnEarlierTimedOutAttemptStartsDb() {
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true,
+				"retried-music", "retried-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		// as when the SDK retries a CreateTable whose first attempt timed out on the client but was carried out:
+		// every CreateTable reaches DynamoDB Local twice, so the one db sees answers "preexisting table"
+		DynamoDbClient real = local.dynamoDbClient();
+		DynamoDbClient retrying = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+				new Class<?>[] { DynamoDbClient.class }, (proxy, method, args) -> {
+					try {
+						if (method.getName().equals("createTable")) {
+							method.invoke(real, args);
+						}
+						return method.invoke(real, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		Tables retried = new Tables(retrying, properties);
+		retried.afterPropertiesSet();
+		assertThat(retried.ready()).isTrue();
+		assertThat(real.listTables().tableNames()).contains("retried-music", "retried-user");
 	}
 
 	@Test
