@@ -277,8 +277,8 @@ public class e2e implements Callable<Integer> {
             forwarder = Forwarder.start(entryPort(opts.port), ip(plan.entry.workload()), plan.entry.targetPort());
             String base = "http://127.0.0.1:" + forwarder.port();
             say("    entry point " + base + " -> " + plan.entry.service() + " (" + plan.entry.workload() + ":" + plan.entry.targetPort() + ")");
-            new Drive(base, this).all();
-            storeOutage(base, opts.readyTimeout);
+            String token = new Drive(base, this).all();
+            storeOutage(base, token, opts.readyTimeout);
             checkLiveness();
 
             say("5/5 report");
@@ -339,11 +339,33 @@ public class e2e implements Callable<Integer> {
                     trainCds(base, svc);
                 }
             }
+            forgetJibLayers();
             // "package" before the plugin goals: without a lifecycle phase the reactor never packages common, and Maven
             // would look for it in ~/.m2, where only an earlier "mvn install" could have put it
             mvn(Stream.concat(Stream.of("-B", "-ntp", "-pl", modules, "-am", "package", "k8s:build", "k8s:push", "-DskipTests"),
                     props.stream()).toList(), log,
                     "building and pushing the images with JKube");
+        }
+
+        /**
+         * Jib keeps the application layers it built in one cache per machine and reuses a layer when its files have the
+         * same paths and modification times. The CDS step above sets every file's time to 1 s after the epoch (the time
+         * Jib gives files in the image, which the archive must match), so a second run from the same folder would reuse
+         * the first run's layer and ship its old jars. Nothing here wants those layers: drop them before every build.
+         */
+        void forgetJibLayers() {
+            Path cache = Path.of(System.getProperty("java.io.tmpdir"), "jib-core-application-layers-cache");
+            if (!Files.isDirectory(cache)) {
+                return;
+            }
+            try (Stream<Path> files = Files.walk(cache)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            } catch (IOException ex) {
+                throw new Fail("cannot empty Jib's layer cache " + cache + " (" + ex.getMessage() + "): remove it by hand, or a build "
+                        + "would reuse stale layers.");
+            }
         }
 
         void mvn(List<String> args, Path log, String what) {
@@ -553,7 +575,8 @@ public class e2e implements Callable<Integer> {
          * DynamoDB Local's container is removed and a new one started, as when its pod is deleted: the data loaded
          * before is still there (its PersistentVolumeClaim), and db, never restarted, is Ready again by itself.
          */
-        void storeOutage(String base, int readyTimeout) {
+        /** {@code token}: the Authorization header of the user {@link Drive#all} signed up, to read the sample song afterwards. */
+        void storeOutage(String base, String token, int readyTimeout) {
             Plan.Workload store = workload("dynamodb-local");
             Plan.Workload db = workload("db");
             if (store == null || db == null || db.readiness() == null) {
@@ -586,10 +609,8 @@ public class e2e implements Callable<Integer> {
             }
             passed++;
             say("    a new DynamoDB Local container started; db ready again by itself " + secs(t) + " later, not restarted");
-            Drive drive = new Drive(base, this);
-            Drive.Reply login = drive.expect("PUT", "/api/v1/user/login", null, "{\"uid\":\"" + SAMPLE_USER + "\"}", 200, "s1", null);
             Map<String, String> sample = Drive.csvRow(repo.resolve("scripts/data/music.csv"), SAMPLE_SONG);
-            drive.expect("GET", "/api/v1/music/" + SAMPLE_SONG, "Bearer " + login.body().strip(), null, 200, "s2",
+            new Drive(base, this).expect("GET", "/api/v1/music/" + SAMPLE_SONG, token, null, 200, "s2",
                     "\"" + sample.get("SongTitle") + "\"");
             say("    the sample data loaded before the outage is still there (DynamoDB Local's PersistentVolumeClaim)");
         }
@@ -1521,7 +1542,8 @@ public class e2e implements Callable<Integer> {
         record Reply(int status, String body) {
         }
 
-        void all() {
+        /** Every request of the run; returns the Authorization header of the user it signed up. */
+        String all() {
             String song = "/api/v1/music/" + SAMPLE_SONG;
             Map<String, String> sample = csvRow(run.repo.resolve("scripts/data/music.csv"), SAMPLE_SONG);
             expect("GET", song, null, null, 401, "s2", "missing auth");
@@ -1561,6 +1583,7 @@ public class e2e implements Callable<Integer> {
             run.passed++;
             run.say("    find-the-bug: /api/v1/music/test answered 500, s2 logged: "
                     + unique.substring(unique.indexOf("Unique code:")).strip());
+            return token;
         }
 
         Reply expect(String method, String path, String auth, String body, int status, String component, String contains) {
