@@ -354,6 +354,12 @@ public class bootstrap implements Callable<Integer> {
                 throw new Stop(3, "Argo CD reads " + url + " at " + rev + ", which lacks your local work (" + missing + "): commit and push it "
                         + "(git commit -am \"Point Argo CD at my fork\" && git push), then run bootstrap.java " + cluster + " again.");
             }
+            String push = BootstrapGit.missingBranch(tree.repo(), rev, notes);
+            if (push != null) {
+                throw new Stop(3, "Argo CD follows branch " + rev + " (clusters/" + cluster + "/repository.yaml), which your fork does not have "
+                        + "yet: create it once with `" + push + "` (the release keeps it up to date after that), then run bootstrap.java "
+                        + cluster + " again.");
+            }
         }
         BootstrapCluster k = client == null ? null : new BootstrapCluster(client, tree.argocd().namespace());
         boolean served = k != null && k.argoServed();

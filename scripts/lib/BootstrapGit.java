@@ -43,6 +43,28 @@ public final class BootstrapGit {
         return null;
     }
 
+    /**
+     * Null when the remote of the current branch has {@code revision} (the branch repository.yaml makes Argo CD follow,
+     * e.g. deploy/minikube, which the release keeps up to date but someone must push once), or when it cannot tell
+     * (then {@code note} says so); else the command that creates it.
+     */
+    public static String missingBranch(Path repo, String revision, List<String> note) {
+        if (revision.isBlank() || revision.equals("HEAD") || revision.matches("[0-9a-f]{7,40}")) {
+            return null;
+        }
+        Result upstream = git(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}");
+        if (upstream.code != 0 || !upstream.out.contains("/")) {
+            return null; // unpushed() has said that it cannot tell
+        }
+        String remote = upstream.out.strip().substring(0, upstream.out.strip().indexOf('/'));
+        Result heads = git(repo, "ls-remote", "--heads", remote, revision);
+        if (heads.code != 0) {
+            note.add("cannot reach " + remote + " to check that it has branch " + revision + ", which Argo CD follows");
+            return null;
+        }
+        return heads.out.isBlank() ? "git push " + remote + " HEAD:" + revision : null;
+    }
+
     record Result(int code, String out) {
     }
 

@@ -93,9 +93,10 @@ public final class BootstrapOwner {
         for (String dir : List.of("clusters", "overlays")) {
             Path start = repo.resolve(dir);
             if (!Files.isDirectory(start)) continue;
-            try (Stream<Path> s = Files.list(start)) {
-                for (Path sub : s.filter(Files::isDirectory).sorted().toList()) {
-                    Path f = sub.resolve(dir.equals("clusters") ? "repository.yaml" : "kustomization.yaml");
+            // overlays/<cluster>/kustomization.yaml and the ones below it (overlays/eks/sample-data) name images
+            String name = dir.equals("clusters") ? "repository.yaml" : "kustomization.yaml";
+            try (Stream<Path> s = Files.walk(start, dir.equals("clusters") ? 2 : 3)) {
+                for (Path f : s.filter(p -> p.getFileName().toString().equals(name) && !p.getParent().equals(start)).sorted().toList()) {
                     if (Files.isRegularFile(f)) files.add(f);
                 }
             } catch (IOException e) {

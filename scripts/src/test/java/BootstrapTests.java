@@ -56,10 +56,9 @@ class BootstrapTests {
 
     static void copyRepo(Path to) throws IOException {
         for (String dir : List.of("base", "overlays", "clusters", "scripts/data")) copyTree(REPO.resolve(dir), to.resolve(dir));
-        for (String f : List.of("scripts/kustomization.yaml", "scripts/loader.java")) Files.copy(REPO.resolve(f), to.resolve(f));
-        // the repository's own .env files (a developer's) must not reach the copy
+        // the repository's own secret files (a developer's .env and .pem) must not reach the copy
         try (Stream<Path> walk = Files.walk(to)) {
-            for (Path p : walk.filter(p -> p.getFileName().toString().endsWith(".env")).toList()) Files.delete(p);
+            for (Path p : walk.filter(p -> p.getFileName().toString().matches(".*\\.(env|pem)")).toList()) Files.delete(p);
         }
     }
 
@@ -219,7 +218,8 @@ class BootstrapTests {
         requests();
         LogsTests.Run r = bootstrap("--dry-run", "--owner", "octocat", "minikube");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("would change 8 line(s)").contains("+  url: https://github.com/octocat/music-gitops.git")
+        assertThat(r.out()).contains("would change 10 line(s)").contains("+  url: https://github.com/octocat/music-gitops.git")
+                .contains("+++ b/overlays/eks/sample-data/kustomization.yaml")
                 .contains("would make music/s1-signing-key (current.pem: EC P-256 private key 's1-signing', PKCS#8 PEM)").contains("would install chart argo-cd 10.3.3")
                 .contains("Application/root would be created").contains("Dry run: nothing was changed.");
         assertThat(requests()).isNotEmpty().allMatch(l -> l.startsWith("GET"));
@@ -262,6 +262,30 @@ class BootstrapTests {
         assertThat(r.err()).contains("lacks your local work (uncommitted changes in clusters/eks/repository.yaml")
                 .contains("commit and push it").contains("run bootstrap.java minikube again");
         assertThat(cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aForkWithoutTheBranchArgoCdFollowsIsToldToPushItOnce() throws Exception {
+        Path origin = tmp.resolve("origin.git");
+        git("init", "-q", "-b", "main");
+        LogsTests.Run owner = bootstrap("--owner", "octocat", "minikube"); // stops at the apply step: nothing committed yet
+        assertThat(owner.exit()).isEqualTo(3);
+        git("add", "-A");
+        git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "fork");
+        Process bare = new ProcessBuilder("git", "init", "-q", "--bare", origin.toString()).start();
+        assertThat(bare.waitFor()).isZero();
+        git("remote", "add", "origin", origin.toString());
+        git("push", "-q", "-u", "origin", "main");
+
+        LogsTests.Run r = bootstrap("minikube");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(3);
+        assertThat(r.err()).contains("Argo CD follows branch deploy/minikube").contains("`git push origin HEAD:deploy/minikube`");
+        assertThat(cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").list().getItems()).isEmpty();
+
+        git("push", "-q", "origin", "HEAD:deploy/minikube");
+        LogsTests.Run again = bootstrap("--no-wait", "minikube");
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(cluster.client.genericKubernetesResources(BootstrapCluster.APPLICATIONS).inNamespace("argocd").list().getItems()).isNotEmpty();
     }
 
     @Test

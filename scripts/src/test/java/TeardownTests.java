@@ -175,7 +175,8 @@ class TeardownTests {
         t.poll = Duration.ofMillis(20);
         LogsTests.Run r = LogsTests.run(t, "--repo", repo.toString(), "--kubeconfig", cluster.kubeconfig.toString(), "--timeout", "5", "eks");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("tables music, user are deleted with the Application").contains("Delete EKS cluster music in us-east-1")
+        assertThat(r.out()).contains("tables music-songs, music-users are retained (deletion-policy retain)")
+                .contains("`aws dynamodb delete-table --region us-east-1 --table-name music-songs`").contains("Delete EKS cluster music in us-east-1")
                 .contains("not deleted: nothing more changed.");
         assertThat(commands).isEmpty();
     }

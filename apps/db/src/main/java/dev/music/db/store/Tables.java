@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The two tables: their names, their creation at start-up when configured (locally and in minikube), and
- * whether DynamoDB answers for them (db's readiness). The readiness answer is cached for a second, so probes
+ * whether DynamoDB answers for them (db's readiness). When db creates the tables, a readiness check that finds one
+ * gone creates it again. The readiness answer is cached for a second, so probes
  * and scrapes do not turn into a stream of DescribeTable calls.
  */
 @Component
@@ -81,8 +83,31 @@ public class Tables implements InitializingBean {
 				.table()
 				.tableStatus() == TableStatus.ACTIVE;
 		}
+		catch (ResourceNotFoundException ex) {
+			if (!this.properties.createTables()) {
+				log.warn("DynamoDB table {} does not exist (DB_CREATE_TABLES=false: it is managed outside db)", name(type));
+				return false;
+			}
+			return recreate(type);
+		}
 		catch (RuntimeException ex) {
 			log.warn("DynamoDB table {} is not ready: {}", name(type), ex.getMessage());
+			return false;
+		}
+	}
+
+	/**
+	 * A table db creates itself is gone (DynamoDB Local restarted without its data, or someone deleted it): create it
+	 * again, so db becomes ready without a restart. One at a time; a table another caller created meanwhile is fine.
+	 */
+	private synchronized boolean recreate(ObjectType type) {
+		log.warn("DynamoDB table {} is gone: creating it again (DB_CREATE_TABLES=true)", name(type));
+		try {
+			createOnce(type);
+			return true;
+		}
+		catch (DynamoStartupException ex) {
+			log.warn("DynamoDB table {} could not be created again: {}", name(type), ex.getCause().getMessage());
 			return false;
 		}
 	}
@@ -127,12 +152,18 @@ public class Tables implements InitializingBean {
 			catch (ResourceNotFoundException ex) {
 				// create it below
 			}
-			this.dynamo.createTable((r) -> r.tableName(table)
-				.billingMode(BillingMode.PAY_PER_REQUEST)
-				.attributeDefinitions((a) -> a.attributeName(type.keyName()).attributeType(ScalarAttributeType.S))
-				.keySchema((k) -> k.attributeName(type.keyName()).keyType(KeyType.HASH)));
+			try {
+				this.dynamo.createTable((r) -> r.tableName(table)
+					.billingMode(BillingMode.PAY_PER_REQUEST)
+					.attributeDefinitions((a) -> a.attributeName(type.keyName()).attributeType(ScalarAttributeType.S))
+					.keySchema((k) -> k.attributeName(type.keyName()).keyType(KeyType.HASH)));
+				log.info("Created table {} (key {})", table, type.keyName());
+			}
+			catch (ResourceInUseException ex) {
+				// an attempt that timed out on our side had created it (the SDK retried), or another db pod did
+				log.info("Table {} exists (created by an earlier attempt or another db)", table);
+			}
 			this.dynamo.waiter().waitUntilTableExists((r) -> r.tableName(table));
-			log.info("Created table {} (key {})", table, type.keyName());
 		}
 		catch (RuntimeException ex) {
 			throw new DynamoStartupException(table, this.properties, "cannot describe or create the table", ex);

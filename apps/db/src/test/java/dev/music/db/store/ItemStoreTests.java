@@ -1,5 +1,7 @@
 package dev.music.db.store;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,6 +14,7 @@ import dev.music.common.Unavailable;
 import dev.music.db.item.ObjectType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +123,59 @@ class ItemStoreTests {
 		assertThat(missing.ready()).isFalse();
 		assertThat(registry.get("dynamodb.calls").tags("operation", "GetItem", "table", "nope", "outcome", "no_table")
 			.timer().count()).isEqualTo(1);
+	}
+
+	@Test
+	void aTableDeletedUnderARunningDbIsCreatedAgainAndDbIsReadyAgain() {
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true,
+				"gone-music", "gone-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		Tables own = new Tables(local.dynamoDbClient(), properties);
+		own.afterPropertiesSet();
+		ItemStore running = new ItemStore(local.dynamoDbClient(), own, new DynamoMetrics(registry));
+		local.dynamoDbClient().deleteTable((r) -> r.tableName("gone-music"));
+		assertThat(local.dynamoDbClient().listTables().tableNames()).doesNotContain("gone-music");
+
+		// the next readiness check (the cache of the last one has expired for a new instance) finds it gone
+		Tables probe = new Tables(local.dynamoDbClient(), properties);
+		assertThat(probe.ready()).isTrue();
+		assertThat(local.dynamoDbClient().listTables().tableNames()).contains("gone-music", "gone-user");
+		String id = "5a0f6a4e-8f0e-4b8e-9d3c-3c1b2a6e7f10";
+		running.putNew(ObjectType.MUSIC, id, Map.of("Artist", "Broadcast", "SongTitle", "Tears in the Typing Pool"));
+		assertThat(running.get(ObjectType.MUSIC, id)).isPresent();
+	}
+
+	@Test
+	void aCreateTableThatFindsTheTableMadeByAnEarlierTimedOutAttemptStartsDb() {
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true,
+				"retried-music", "retried-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		// as when the SDK retries a CreateTable whose first attempt timed out on the client but was carried out:
+		// every CreateTable reaches DynamoDB Local twice, so the one db sees answers "preexisting table"
+		DynamoDbClient real = local.dynamoDbClient();
+		DynamoDbClient retrying = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+				new Class<?>[] { DynamoDbClient.class }, (proxy, method, args) -> {
+					try {
+						if (method.getName().equals("createTable")) {
+							method.invoke(real, args);
+						}
+						return method.invoke(real, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		Tables retried = new Tables(retrying, properties);
+		retried.afterPropertiesSet();
+		assertThat(retried.ready()).isTrue();
+		assertThat(real.listTables().tableNames()).contains("retried-music", "retried-user");
+	}
+
+	@Test
+	void aMissingTableThatDbDoesNotOwnIsNeverCreated() {
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, false,
+				"managed-music", "managed-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		Tables managed = new Tables(local.dynamoDbClient(), properties);
+		assertThat(managed.ready()).isFalse();
+		assertThat(local.dynamoDbClient().listTables().tableNames()).doesNotContain("managed-music", "managed-user");
 	}
 
 	@Test
