@@ -122,6 +122,10 @@ final class ServiceProcess implements AutoCloseable {
 		return this.port;
 	}
 
+	long pid() {
+		return this.process.pid();
+	}
+
 	@Override
 	public void close() throws InterruptedException {
 		if (this.process != null && this.process.isAlive()) {
