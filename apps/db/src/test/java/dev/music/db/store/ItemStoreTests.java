@@ -1,6 +1,5 @@
 package dev.music.db.store;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -32,7 +31,7 @@ class ItemStoreTests {
 	@BeforeAll
 	static void start() {
 		local = DynamoDBEmbedded.create(true);
-		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true, "music",
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, "music",
 				"user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		tables = new Tables(local.dynamoDbClient(), properties);
 		tables.afterPropertiesSet();
@@ -110,7 +109,7 @@ class ItemStoreTests {
 
 	@Test
 	void aMissingTableIsUnavailableAndNotReady() {
-		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, false, "nope",
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", false, "nope",
 				"nope2", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		Tables missing = new Tables(local.dynamoDbClient(), properties);
 		ItemStore broken = new ItemStore(local.dynamoDbClient(), missing, new DynamoMetrics(registry));
