@@ -1,7 +1,6 @@
 package dev.music.system;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import dev.music.common.web.HttpCalls;
@@ -34,11 +33,10 @@ class HotPathTests {
 		HttpCalls music = new HttpCalls(stack.s2.port());
 		assertThat(new HttpCalls(stack.db.port()).send("POST", "/api/v1/datastore/load",
 				"{\"objtype\":\"music\",\"uuid\":\"" + SONG + "\",\"Artist\":\"Nina Simone\",\"SongTitle\":\"Sinnerman\"}",
-				"Authorization", "Basic " + Base64.getEncoder().encodeToString(("svc-loader:" + AppProcesses.LOADER_TOKEN).getBytes()))
+				AppProcesses.as("loader"))
 			.status()).isEqualTo(200);
-		String userId = users.send("POST", "/api/v1/user/", "{\"fname\":\"Nina\",\"lname\":\"Simone\",\"email\":\"nina@x.org\"}")
-			.json().path("user_id").asString();
-		String[] auth = { "Authorization", "Bearer " + users.send("PUT", "/api/v1/user/login", "{\"uid\":\"" + userId + "\"}").body() };
+		String userId = AppProcesses.signup(users, "Nina", "nina@x.org");
+		String[] auth = { "Authorization", "Bearer " + AppProcesses.login(users, userId) };
 		for (int i = 0; i < 200; i++) { // warm: connections open, classes loaded, first-call paths taken
 			music.get("/api/v1/music/" + SONG, auth);
 			users.get("/api/v1/user/" + userId, auth);
