@@ -89,7 +89,7 @@ final class LocalSupervisor {
                     continue;
                 }
                 if (!r.process.isAlive()) {
-                    flushTail();
+                    flushTail(true);
                     return "dev: " + r.component.name() + " exited (code " + r.process.exitValue() + ") before it was ready:"
                             + " see its last log lines above or " + stack.log(r.component) + ".";
                 }
@@ -127,7 +127,7 @@ final class LocalSupervisor {
             if (r.restartAt == 0) {
                 String log = stack.settings.logDir().resolve(r.component.name() + ".log").toString();
                 if (failFast) {
-                    flushTail();
+                    flushTail(true);
                     return "dev: " + r.component.name() + " exited (code " + r.process.exitValue() + ") while running: see "
                             + log + "; stopped the rest (--fail-fast).";
                 }
@@ -156,7 +156,7 @@ final class LocalSupervisor {
         List<Running> all = new ArrayList<>(running);
         java.util.Collections.reverse(all);
         LocalStack.stop(all.stream().map(r -> r.process).filter(p -> p != null).toList(), Duration.ofSeconds(15));
-        flushTail();
+        flushTail(true);
         running.clear();
     }
 
@@ -180,7 +180,7 @@ final class LocalSupervisor {
 
     private void tailLoop() {
         while (!stopping) {
-            flushTail();
+            flushTail(false);
             try {
                 Thread.sleep(200);
             } catch (InterruptedException ex) {
@@ -189,8 +189,11 @@ final class LocalSupervisor {
         }
     }
 
-    /** Prints the lines each log file got since the last call: one console write per batch. */
-    synchronized void flushTail() {
+    /**
+     * Prints the lines each log file got since the last call, one console write per batch; {@code all} also prints a
+     * last line without its newline (a process that has exited).
+     */
+    synchronized void flushTail(boolean all) {
         StringBuilder batch = new StringBuilder();
         for (Running r : running) {
             Path file = stack.log(r.component);
@@ -205,7 +208,7 @@ final class LocalSupervisor {
                 in.seek(r.tailPosition);
                 byte[] bytes = new byte[(int) Math.min(length - r.tailPosition, 4 << 20)];
                 in.readFully(bytes);
-                int end = lastNewline(bytes);
+                int end = all ? bytes.length - 1 : lastNewline(bytes);
                 if (end < 0) {
                     continue;
                 }
