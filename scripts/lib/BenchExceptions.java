@@ -14,8 +14,9 @@ import jdk.jfr.consumer.RecordingFile;
  * Every exception and error one service constructs while a scenario is measured: a JFR recording of
  * {@code jdk.JavaExceptionThrow} and {@code jdk.JavaErrorThrow} started and stopped with {@code jcmd}. Left out, as in
  * system-tests' {@code HotPathTests}: the JVM's own service threads (jcmd's {@code Attach Listener}, Micrometer's GC
- * listener loading its classes on the {@code Notification Thread}) and Tomcat's {@code EOFException} when a client
- * closes its keep-alive connection (bench closes its 16 at the end of each scenario).
+ * listener loading its classes on the {@code Notification Thread}), Tomcat's {@code EOFException} when a client
+ * closes its keep-alive connection (bench closes its 16 at the end of each scenario), and class loading (a
+ * {@code ClassNotFoundException} inside {@code loadClass}: once per class, when the parent loader is asked first).
  */
 final class BenchExceptions {
 
@@ -62,7 +63,7 @@ final class BenchExceptions {
             List<String> thrown = new ArrayList<>();
             for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
                 String thread = event.getThread() != null ? event.getThread().getJavaName() : "?";
-                if (JVM_THREADS.stream().anyMatch(thread::startsWith) || closedByPeer(event)) {
+                if (JVM_THREADS.stream().anyMatch(thread::startsWith) || closedByPeer(event) || classLoading(event)) {
                     continue;
                 }
                 String where = "";
@@ -86,6 +87,11 @@ final class BenchExceptions {
     static boolean closedByPeer(RecordedEvent event) {
         return event.getClass("thrownClass").getName().equals("java.io.EOFException") && event.getStackTrace() != null
                 && event.getStackTrace().getFrames().stream().anyMatch(f -> f.getMethod().getName().equals("fillReadBuffer"));
+    }
+
+    static boolean classLoading(RecordedEvent event) {
+        return event.getClass("thrownClass").getName().equals("java.lang.ClassNotFoundException") && event.getStackTrace() != null
+                && event.getStackTrace().getFrames().stream().anyMatch(f -> f.getMethod().getName().equals("loadClass"));
     }
 
     static String jcmd(long pid, String... command) throws IOException, InterruptedException {

@@ -27,8 +27,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The local stack's entry point, {@code gateway}: Jetty 12's reverse proxy ({@code ProxyHandler.Reverse}, non-blocking
  * on both sides, the proxy of a server that is maintained and used in production) routing exactly as
  * {@code base/gateway}'s nginx does: the same prefixes, {@code /healthz}, {@code {"error":"no route"}} with a 404 for
- * anything else, the same body limit, {@code X-Forwarded-For} appended, the client's host name as {@code Host}, and an
- * {@code X-Request-Id} made when the client sent none. {@code LocalGatewayTests} reads nginx.conf and fails when the
+ * anything else, the same body limit, {@code X-Forwarded-For} appended, the client's {@code Host} header as it came,
+ * and an {@code X-Request-Id} made when the client sent none. {@code LocalGatewayTests} reads nginx.conf and fails when the
  * two differ. Runs as its own process (the local stack starts it like any other component):
  * {@code java -cp <classpath> LocalGateway <port> /api/v1/user=s1:30000 /api/v1/music=s2:30001}.
  */
@@ -165,16 +165,12 @@ public final class LocalGateway {
 
         @Override
         protected void addProxyHeaders(Request clientToProxy, org.eclipse.jetty.client.Request proxyToServer) {
-            // nginx: proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for
+            // nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for (Host $http_host: Jetty copies it as it came)
             String remote = Request.getRemoteAddr(clientToProxy);
             String forwarded = clientToProxy.getHeaders().get("X-Forwarded-For");
-            String host = clientToProxy.getHeaders().get(HttpHeader.HOST);
             boolean hasId = clientToProxy.getHeaders().contains(REQUEST_ID);
             proxyToServer.headers(h -> {
                 h.put("X-Forwarded-For", forwarded == null ? remote : forwarded + ", " + remote);
-                if (host != null) {
-                    h.put(HttpHeader.HOST, hostName(host));
-                }
                 if (!hasId) {
                     h.put(REQUEST_ID, newRequestId());
                 }
@@ -194,16 +190,6 @@ public final class LocalGateway {
                     + (timeout ? " did not answer in time" : " is not answering on port " + route.port + ": see .dev/logs/" + route.name + ".log")
                     + "\"}");
         }
-    }
-
-    /** {@code $host}: the Host header without its port. */
-    static String hostName(String host) {
-        if (host.startsWith("[")) {
-            int end = host.indexOf(']');
-            return end > 0 ? host.substring(0, end + 1) : host;
-        }
-        int colon = host.indexOf(':');
-        return colon >= 0 ? host.substring(0, colon) : host;
     }
 
     /** Like nginx's {@code $request_id}: 32 random hex digits. */

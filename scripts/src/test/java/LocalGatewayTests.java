@@ -82,6 +82,8 @@ class LocalGatewayTests {
         }
         assertThat(headers).as("the headers nginx sets, which LocalGateway sets too").contains("Host", "X-Forwarded-For")
                 .allMatch(h -> List.of("Host", "X-Forwarded-For", "X-Request-Id").contains(h));
+        assertThat(conf).contains("proxy_set_header Host $http_host;").contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;")
+                .doesNotContain("proxy_set_header Host $host;");
     }
 
     @Test
@@ -113,10 +115,10 @@ class LocalGatewayTests {
     }
 
     @Test
-    void forwardedForIsAppendedHostLosesItsPortAndARequestIdIsMadeWhenMissing() throws Exception {
+    void forwardedForIsAppendedHostIsPassedAsItCameAndARequestIdIsMadeWhenMissing() throws Exception {
         send("GET", "/api/v1/music/x", null, Map.of("X-Forwarded-For", "203.0.113.7"));
         Seen first = last("s2");
-        assertThat(first.headers()).containsEntry("x-forwarded-for", "203.0.113.7, 127.0.0.1").containsEntry("host", "127.0.0.1");
+        assertThat(first.headers()).containsEntry("x-forwarded-for", "203.0.113.7, 127.0.0.1").containsEntry("host", "127.0.0.1:" + gateway.port());
         assertThat(first.headers().get("x-request-id")).matches("[0-9a-f]{32}");
 
         send("GET", "/api/v1/music/x", null, Map.of("X-Request-Id", "abc-123"));

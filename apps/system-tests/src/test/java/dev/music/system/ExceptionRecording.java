@@ -20,7 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
  * the first GC notification after start makes Micrometer's GC listener load its classes on the
  * {@code Notification Thread} (class loading throws and catches a {@code ClassNotFoundException} once per class).
  * And Tomcat's {@code EOFException} when a client closes its keep-alive connection is the end of a connection, not
- * a request.
+ * a request; a {@code ClassNotFoundException} inside {@code loadClass} happens once per class (the parent loader is
+ * asked first), not once per request.
  */
 final class ExceptionRecording {
 
@@ -66,7 +67,7 @@ final class ExceptionRecording {
 		jcmd(this.service, "JFR.stop", "name=" + this.id);
 		List<String> thrown = new ArrayList<>();
 		for (RecordedEvent event : RecordingFile.readAllEvents(this.file)) {
-			if (JVM_THREADS.stream().anyMatch(thread(event)::startsWith) || closedByPeer(event)) {
+			if (JVM_THREADS.stream().anyMatch(thread(event)::startsWith) || closedByPeer(event) || classLoading(event)) {
 				continue;
 			}
 			StringBuilder line = new StringBuilder("[").append(thread(event))
@@ -89,6 +90,14 @@ final class ExceptionRecording {
 	private static boolean closedByPeer(RecordedEvent event) {
 		return event.getClass("thrownClass").getName().equals("java.io.EOFException") && event.getStackTrace() != null
 				&& event.getStackTrace().getFrames().stream().anyMatch((frame) -> frame.getMethod().getName().equals("fillReadBuffer"));
+	}
+
+	private static boolean classLoading(RecordedEvent event) {
+		return event.getClass("thrownClass").getName().equals("java.lang.ClassNotFoundException")
+				&& event.getStackTrace() != null && event.getStackTrace()
+					.getFrames()
+					.stream()
+					.anyMatch((frame) -> frame.getMethod().getName().equals("loadClass"));
 	}
 
 	private static String thread(RecordedEvent event) {
