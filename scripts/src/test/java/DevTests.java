@@ -152,7 +152,12 @@ class DevTests {
         Stack first = start(ports, "--compat-auth");
         try {
             first.awaitReady();
-            assertThat(first.out()).contains("sample data loaded: created 10, updated 0, unchanged 0, failed 0");
+            // all 10 new; on an overloaded machine db's SDK may retry a PutItem that timed out after DynamoDB Local
+            // applied it, and the retry then finds the row unchanged
+            java.util.regex.Matcher loaded = java.util.regex.Pattern
+                    .compile("sample data loaded: created (\\d+), updated 0, unchanged (\\d+), failed 0").matcher(first.out());
+            assertThat(loaded.find()).as(first.out()).isTrue();
+            assertThat(Integer.parseInt(loaded.group(1)) + Integer.parseInt(loaded.group(2))).isEqualTo(10);
             HttpResponse<String> created = send("POST", gw + "/api/v1/music/", "Bearer x",
                     "{\"Artist\":\"Sun Ra\",\"SongTitle\":\"Space Is the Place\"}");
             assertThat(created.statusCode()).isEqualTo(200);
