@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -127,10 +128,17 @@ public class Tables implements InitializingBean {
 			catch (ResourceNotFoundException ex) {
 				// create it below
 			}
-			this.dynamo.createTable((r) -> r.tableName(table)
-				.billingMode(BillingMode.PAY_PER_REQUEST)
-				.attributeDefinitions((a) -> a.attributeName(type.keyName()).attributeType(ScalarAttributeType.S))
-				.keySchema((k) -> k.attributeName(type.keyName()).keyType(KeyType.HASH)));
+			try {
+				this.dynamo.createTable((r) -> r.tableName(table)
+					.billingMode(BillingMode.PAY_PER_REQUEST)
+					.attributeDefinitions((a) -> a.attributeName(type.keyName()).attributeType(ScalarAttributeType.S))
+					.keySchema((k) -> k.attributeName(type.keyName()).keyType(KeyType.HASH)));
+			}
+			catch (ResourceInUseException ex) {
+				// created meanwhile: by another db, or by an earlier attempt of this call that timed out after
+				// DynamoDB had applied it (the SDK's retry then finds the table)
+				log.info("Table {} was created meanwhile", table);
+			}
 			this.dynamo.waiter().waitUntilTableExists((r) -> r.tableName(table));
 			log.info("Created table {} (key {})", table, type.keyName());
 		}
