@@ -72,14 +72,15 @@ import picocli.CommandLine.Spec;
             "Proves the images and the minikube overlay together, without a cluster:",
             "1. prepares podman, a registry on 127.0.0.1 and the stand-in images",
             "   (scripts/e2e/prepare.sh; cached after the first run);",
-            "2. builds db, s1, s2 with the release's JKube profile (only the base image",
+            "2. builds db, s1, s2, loader with the release's JKube profile (only the base image",
             "   and the registry overridden) and pushes them to that registry;",
             "3. renders the overlay and runs each Deployment's container as described:",
             "   image, command/args, env from ConfigMaps and generated Secrets, ports,",
             "   user, read-only root filesystem with its emptyDirs, memory/CPU limits,",
             "   on one podman network where every Service name resolves;",
             "4. waits for the probes, runs the loader Job, then uses the app through",
-            "   the entry point (forwarded to 127.0.0.1 like the NodePort);",
+            "   the entry point (forwarded to 127.0.0.1 like the NodePort), replaces",
+            "   DynamoDB Local's container and checks the data and db's recovery;",
             "5. reports image size, time to ready and RSS, and removes all it started.",
             "Needs root (rootful podman). The network has no way out: containers reach",
             "only each other.", ""},
@@ -95,10 +96,11 @@ public class e2e implements Callable<Integer> {
     /** Third-party images the overlay uses, each mapped to the local stand-in built by scripts/e2e/images/<name>. */
     static final Map<String, String> STAND_INS = Map.of(
             "docker.io/amazon/dynamodb-local:2.6.1", "dynamodb-local",
-            "docker.io/nginxinc/nginx-unprivileged:1.28.0-alpine", "gateway",
-            "docker.io/jbangdev/jbang-action:0.132.1", "loader");
-    /** The services whose images this repo builds with JKube (ghcr.io/<owner>/<service>:<tag> in the overlays). */
-    static final List<String> SERVICES = List.of("db", "s1", "s2");
+            "docker.io/nginxinc/nginx-unprivileged:1.28.0-alpine", "gateway");
+    /** The images this repo builds with JKube (ghcr.io/<owner>/<name>:<tag> in the overlays): never a stand-in. */
+    static final List<String> SERVICES = List.of("db", "s1", "s2", "loader");
+    /** The Spring Boot services, which the release gives a class data sharing archive (the loader is a one-shot Job). */
+    static final List<String> CDS = List.of("db", "s1", "s2");
     static final String SAMPLE_SONG = "6ecfafd0-8a35-4af6-a9e2-cbd79b3abeea";
     static final String SAMPLE_USER = "b66f61e7-4fad-402f-aaad-101e3e2522d3";
 
@@ -251,7 +253,7 @@ public class e2e implements Callable<Integer> {
             if (opts.skipBuild) {
                 say("2/5 using the images the last build pushed, tag " + tag + " (--skip-build)");
             } else {
-                say("2/5 building db, s1, s2 with JKube (profile image, base " + prep.get("E2E_IMAGE_JRE") + ") and pushing to " + registry);
+                say("2/5 building " + String.join(", ", SERVICES) + " with JKube (profile image, base " + prep.get("E2E_IMAGE_JRE") + ") and pushing to " + registry);
                 buildImages(prep.get("E2E_IMAGE_JRE"), registry, tag, !opts.noCds);
                 writeString(tagFile, tag + "\n");
                 say("    built and pushed in " + secs(t));
@@ -275,7 +277,8 @@ public class e2e implements Callable<Integer> {
             forwarder = Forwarder.start(entryPort(opts.port), ip(plan.entry.workload()), plan.entry.targetPort());
             String base = "http://127.0.0.1:" + forwarder.port();
             say("    entry point " + base + " -> " + plan.entry.service() + " (" + plan.entry.workload() + ":" + plan.entry.targetPort() + ")");
-            new Drive(base, this).all();
+            String token = new Drive(base, this).all();
+            storeOutage(base, token, opts.readyTimeout);
             checkLiveness();
 
             say("5/5 report");
@@ -310,7 +313,7 @@ public class e2e implements Callable<Integer> {
             if (r.exit != 0) {
                 throw new Fail("preparing podman, the registry or the base images failed (see the lines above and " + repo.relativize(log) + ").");
             }
-            for (String key : List.of("E2E_REGISTRY", "E2E_IMAGE_JRE", "E2E_IMAGE_DYNAMODB_LOCAL", "E2E_IMAGE_GATEWAY", "E2E_IMAGE_LOADER")) {
+            for (String key : List.of("E2E_REGISTRY", "E2E_IMAGE_JRE", "E2E_IMAGE_DYNAMODB_LOCAL", "E2E_IMAGE_GATEWAY")) {
                 if (!values.containsKey(key)) {
                     throw new Fail("scripts/e2e/prepare.sh did not print " + key + ": fix the script so that it prints every image it prepares.");
                 }
@@ -332,15 +335,37 @@ public class e2e implements Callable<Integer> {
             mvn(Stream.concat(Stream.of("-B", "-ntp", "-pl", modules, "-am", "verify", "-DskipTests"), props.stream()).toList(), log,
                     "packaging the services");
             if (cds) {
-                for (String svc : SERVICES) {
+                for (String svc : CDS) {
                     trainCds(base, svc);
                 }
             }
+            forgetJibLayers();
             // "package" before the plugin goals: without a lifecycle phase the reactor never packages common, and Maven
             // would look for it in ~/.m2, where only an earlier "mvn install" could have put it
             mvn(Stream.concat(Stream.of("-B", "-ntp", "-pl", modules, "-am", "package", "k8s:build", "k8s:push", "-DskipTests"),
                     props.stream()).toList(), log,
                     "building and pushing the images with JKube");
+        }
+
+        /**
+         * Jib keeps the application layers it built in one cache per machine and reuses a layer when its files have the
+         * same paths and modification times. The CDS step above sets every file's time to 1 s after the epoch (the time
+         * Jib gives files in the image, which the archive must match), so a second run from the same folder would reuse
+         * the first run's layer and ship its old jars. Nothing here wants those layers: drop them before every build.
+         */
+        void forgetJibLayers() {
+            Path cache = Path.of(System.getProperty("java.io.tmpdir"), "jib-core-application-layers-cache");
+            if (!Files.isDirectory(cache)) {
+                return;
+            }
+            try (Stream<Path> files = Files.walk(cache)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            } catch (IOException ex) {
+                throw new Fail("cannot empty Jib's layer cache " + cache + " (" + ex.getMessage() + "): remove it by hand, or a build "
+                        + "would reuse stale layers.");
+            }
         }
 
         void mvn(List<String> args, Path log, String what) {
@@ -495,7 +520,9 @@ public class e2e implements Callable<Integer> {
                 if (cleaned.get()) {
                     throw new Fail("stopped.");
                 }
-                containers.add(name);
+                if (!containers.contains(name)) {
+                    containers.add(name);
+                }
             }
             Sh.Result r = Podman.run(args, Duration.ofMinutes(2));
             if (cleaned.get()) {
@@ -542,6 +569,58 @@ public class e2e implements Callable<Integer> {
                         .orElse(lastLine(logText));
                 say("    " + w.name() + " Job completed in " + secs(t) + ": " + summary.strip());
             }
+        }
+
+        /**
+         * DynamoDB Local's container is removed and a new one started, as when its pod is deleted: the data loaded
+         * before is still there (its PersistentVolumeClaim), and db, never restarted, is Ready again by itself.
+         */
+        /** {@code token}: the Authorization header of the user {@link Drive#all} signed up, to read the sample song afterwards. */
+        void storeOutage(String base, String token, int readyTimeout) {
+            Plan.Workload store = workload("dynamodb-local");
+            Plan.Workload db = workload("db");
+            if (store == null || db == null || db.readiness() == null) {
+                say("    no dynamodb-local and db with a readiness probe in this overlay: the DynamoDB Local outage is skipped");
+                return;
+            }
+            String dbLog = repo.relativize(logs.resolve("db.log")).toString();
+            String dbStarted = startedAt("db");
+            int dbRestarts = restarts.getOrDefault("db", 0);
+            Podman.run(List.of("rm", "-f", "-t", "0", id + "-dynamodb-local"), Duration.ofMinutes(1));
+            Prober dbProbe = new Prober(this, db);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (dbProbe.once(db.readiness()) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new Fail("db's readiness probe still passed 30 s after DynamoDB Local's container was removed: it must "
+                            + "follow DynamoDB, or Kubernetes keeps sending requests db cannot answer (see " + dbLog + ").");
+                }
+                sleep(500);
+            }
+            say("    DynamoDB Local's container removed (as when its pod is deleted): db not ready (" + dbProbe.once(db.readiness()) + ")");
+            long t = System.nanoTime();
+            start(store, "-d");
+            new Prober(this, store).awaitReady(readyTimeout);
+            if (!dbProbe.poll(db.readiness(), readyTimeout)) {
+                throw new Fail("db did not become ready again within " + readyTimeout + " s after DynamoDB Local came back (last: "
+                        + dbProbe.last + "): it must recover by itself, without a restart (see " + dbLog + ").");
+            }
+            if (!startedAt("db").equals(dbStarted) || restarts.getOrDefault("db", 0) != dbRestarts) {
+                throw new Fail("db had to restart to recover from the DynamoDB Local outage: it must become ready again by itself (see " + dbLog + ").");
+            }
+            passed++;
+            say("    a new DynamoDB Local container started; db ready again by itself " + secs(t) + " later, not restarted");
+            Map<String, String> sample = Drive.csvRow(repo.resolve("scripts/data/music.csv"), SAMPLE_SONG);
+            new Drive(base, this).expect("GET", "/api/v1/music/" + SAMPLE_SONG, token, null, 200, "s2",
+                    "\"" + sample.get("SongTitle") + "\"");
+            say("    the sample data loaded before the outage is still there (DynamoDB Local's PersistentVolumeClaim)");
+        }
+
+        Plan.Workload workload(String name) {
+            return plan.workloads.stream().filter(w -> w.name().equals(name)).findFirst().orElse(null);
+        }
+
+        String startedAt(String workload) {
+            return Podman.run(List.of("inspect", "--format", "{{.State.StartedAt}}", id + "-" + workload), Duration.ofSeconds(30)).out.strip();
         }
 
         int entryPort(int wanted) {
@@ -734,7 +813,8 @@ public class e2e implements Callable<Integer> {
         record Tmpfs(String path, Long sizeBytes) {
         }
 
-        record FileMount(String hostPath, String containerPath, boolean directory) {
+        /** A read-only ConfigMap/Secret file or folder, or (writable) a PersistentVolumeClaim's folder shared by the run. */
+        record FileMount(String hostPath, String containerPath, boolean directory, boolean writable) {
         }
 
         record FileContent(String path, byte[] content, int mode, Long gid) {
@@ -819,7 +899,7 @@ public class e2e implements Callable<Integer> {
                 }
                 for (FileMount m : mounts) {
                     a.add("-v");
-                    a.add(dir.resolve(m.hostPath()) + ":" + m.containerPath() + ":ro");
+                    a.add(dir.resolve(m.hostPath()).normalize() + ":" + m.containerPath() + (m.writable() ? ":rw" : ":ro"));
                 }
                 if (workdir != null) {
                     a.add("--workdir");
@@ -856,7 +936,14 @@ public class e2e implements Callable<Integer> {
                     }
                 }
                 for (FileMount m : mounts) {
-                    Path p = dir.resolve(m.hostPath());
+                    Path p = dir.resolve(m.hostPath()).normalize();
+                    if (m.writable()) {
+                        // like a fresh volume of minikube's hostpath provisioner: writable for the pod's user; kept when
+                        // the container goes, so a new container of the same pod finds its data
+                        Files.createDirectories(p);
+                        Files.setPosixFilePermissions(p, perms(0777));
+                        continue;
+                    }
                     if (m.directory()) {
                         Files.createDirectories(p);
                         try (Stream<Path> all = Files.walk(p)) {
@@ -1055,7 +1142,7 @@ public class e2e implements Callable<Integer> {
                 env.remove("DB_CALLER_JWKS_CA_FILE");
                 files.add(new FileContent("volumes/e2e-issuer/jwks.json", issuer.jwksJson().getBytes(StandardCharsets.UTF_8), 0444,
                         psc.getFsGroup()));
-                mounts.add(new FileMount("volumes/e2e-issuer", ISSUER_DIR, true));
+                mounts.add(new FileMount("volumes/e2e-issuer", ISSUER_DIR, true, false));
                 warnings.add(where + ": the cluster's ServiceAccount token issuer -> e2e's own (DB_CALLER_JWKS_URI=file:" + ISSUER_DIR
                         + "/jwks.json); projected tokens are e2e's too");
             }
@@ -1131,6 +1218,16 @@ public class e2e implements Callable<Integer> {
                 tmpfs.add(new Tmpfs(m.getMountPath(), size == null ? null : Quantity.getAmountInBytes(size).longValue()));
                 return;
             }
+            if (v.getPersistentVolumeClaim() != null) {
+                if (sub != null) {
+                    throw new Fail(where + " mounts a subPath of claim " + v.getPersistentVolumeClaim().getClaimName()
+                            + ", which e2e does not support: mount the whole volume.");
+                }
+                // one folder per claim for the whole run, next to the workloads' folders: it outlives any container
+                mounts.add(new FileMount("../claims/" + v.getPersistentVolumeClaim().getClaimName(), m.getMountPath(), true,
+                        !Boolean.TRUE.equals(m.getReadOnly()) && !Boolean.TRUE.equals(v.getPersistentVolumeClaim().getReadOnly())));
+                return;
+            }
             Map<String, byte[]> data;
             List<KeyToPath> items;
             Integer defaultMode;
@@ -1150,7 +1247,8 @@ public class e2e implements Callable<Integer> {
                 defaultMode = s.getDefaultMode();
                 gid = fsGroup;
             } else {
-                throw new Fail(where + " mounts volume " + v.getName() + " of a kind e2e does not support (only emptyDir, configMap, secret, projected).");
+                throw new Fail(where + " mounts volume " + v.getName() + " of a kind e2e does not support (only emptyDir, configMap, secret, "
+                        + "projected, persistentVolumeClaim).");
             }
             int mode = defaultMode == null ? 0644 : defaultMode;
             String dir = "volumes/" + v.getName();
@@ -1168,9 +1266,9 @@ public class e2e implements Callable<Integer> {
                 if (files.stream().noneMatch(f -> f.path().equals(dir + "/" + sub))) {
                     throw new Fail(where + " mounts subPath " + sub + " of volume " + v.getName() + ", which holds no such file.");
                 }
-                mounts.add(new FileMount(dir + "/" + sub, m.getMountPath(), false));
+                mounts.add(new FileMount(dir + "/" + sub, m.getMountPath(), false, false));
             } else {
-                mounts.add(new FileMount(dir, m.getMountPath(), true));
+                mounts.add(new FileMount(dir, m.getMountPath(), true, false));
             }
         }
 
@@ -1221,7 +1319,7 @@ public class e2e implements Callable<Integer> {
                             + " that e2e does not support (only serviceAccountToken, configMap, secret).");
                 }
             }
-            mounts.add(new FileMount(dir, m.getMountPath(), true));
+            mounts.add(new FileMount(dir, m.getMountPath(), true, false));
         }
 
         static Probe probe(String where, io.fabric8.kubernetes.api.model.Probe p, Map<String, Integer> ports) {
@@ -1444,7 +1542,8 @@ public class e2e implements Callable<Integer> {
         record Reply(int status, String body) {
         }
 
-        void all() {
+        /** Every request of the run; returns the Authorization header of the user it signed up. */
+        String all() {
             String song = "/api/v1/music/" + SAMPLE_SONG;
             Map<String, String> sample = csvRow(run.repo.resolve("scripts/data/music.csv"), SAMPLE_SONG);
             expect("GET", song, null, null, 401, "s2", "missing auth");
@@ -1484,6 +1583,7 @@ public class e2e implements Callable<Integer> {
             run.passed++;
             run.say("    find-the-bug: /api/v1/music/test answered 500, s2 logged: "
                     + unique.substring(unique.indexOf("Unique code:")).strip());
+            return token;
         }
 
         Reply expect(String method, String path, String auth, String body, int status, String component, String contains) {

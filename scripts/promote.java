@@ -26,14 +26,16 @@ import java.util.stream.Stream;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = {
-                "Sets newTag (or digest) of the images: entry named <service> in overlays/<overlay>/kustomization.yaml.",
+                "Sets newTag (or digest, or both: <tag>@<digest>) of the images: entry named <service> in",
+                "overlays/<overlay>/kustomization.yaml.",
                 "Only that one value changes; comments, order and every other byte of the file stay as they were.",
                 "Argo CD deploys the change once it is committed and pushed."},
         footer = {"",
                 "Examples:",
                 "  jbang scripts/promote.java s2 3f1c2e94b0d7a8c6e5f4d3c2b1a09f8e7d6c5b4a",
                 "  jbang scripts/promote.java music 1.4.0 --overlay all",
-                "  jbang scripts/promote.java db sha256:<64 hex digits> --overlay eks",
+                "  jbang scripts/promote.java db <commit sha>@sha256:<64 hex digits> --overlay eks",
+                "  jbang scripts/promote.java loader <commit sha> --overlay eks/sample-data",
                 "  jbang scripts/promote.java s2 --overlay all     (prints the current tags)",
                 "Exit codes: 0 done (or already at that tag), 1 an overlay file is missing or has no entry"
                         + " for the service, 2 usage error (unknown service, invalid tag, unknown overlay)."})
@@ -42,23 +44,26 @@ public class promote implements Callable<Integer> {
     static final Map<String, String> SERVICES = Map.of(
             "db", "db", "datastore", "db",
             "s1", "s1", "users", "s1",
-            "s2", "s2", "music", "s2");
+            "s2", "s2", "music", "s2",
+            "loader", "loader");
 
     /** OCI distribution spec: a tag is at most 128 characters of [A-Za-z0-9_.-], not starting with . or -. */
     static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
-    static final Pattern OVERLAY_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    /** An overlay folder, or a kustomization inside one (eks/sample-data: the loader Job EKS runs on request). */
+    static final Pattern OVERLAY_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?");
 
-    @Parameters(index = "0", paramLabel = "<service>", description = "db, s1 or s2 (or datastore, users, music)")
+    @Parameters(index = "0", paramLabel = "<service>", description = "db, s1, s2 or loader (or datastore, users, music)")
     String service;
 
     @Parameters(index = "1", paramLabel = "<tag>", arity = "0..1",
-            description = "image tag (e.g. the commit SHA) or digest (sha256:<64 hex>);"
+            description = "image tag (e.g. the commit SHA), digest (sha256:<64 hex>) or both (<tag>@<digest>, what the release writes);"
                     + " without it, prints the overlay's current tag instead of changing it")
     String tag;
 
     @Option(names = "--overlay", paramLabel = "<name>", defaultValue = "minikube",
-            description = "overlay to change: minikube, eks, any folder under overlays/, or all (default: ${DEFAULT-VALUE})")
+            description = "overlay to change: minikube, eks, eks/sample-data (the loader on EKS), any folder under overlays/,"
+                    + " or all (the top-level ones; default: ${DEFAULT-VALUE})")
     String overlay;
 
     @Option(names = "--repo-root", paramLabel = "<dir>",
@@ -79,17 +84,17 @@ public class promote implements Callable<Integer> {
 
         String name = SERVICES.get(service);
         if (name == null) {
-            err.println("Unknown service '" + service + "': use one of db, s1, s2 (or datastore, users, music).");
+            err.println("Unknown service '" + service + "': use one of db, s1, s2, loader (or datastore, users, music).");
             return 2;
         }
-        boolean digest = tag != null && tag.contains(":");
-        if (tag != null && (digest ? !DIGEST.matcher(tag).matches() : !TAG.matcher(tag).matches())) {
-            err.println("'" + tag + "' is neither an image tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)"
-                    + " nor a digest (sha256:<64 lowercase hex>): pass the commit SHA, a version, or the pushed digest.");
+        if (tag != null && !validReference(tag)) {
+            err.println("'" + tag + "' is neither an image tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -),"
+                    + " a digest (sha256:<64 lowercase hex>) nor both (<tag>@<digest>): pass the commit SHA, a version,"
+                    + " or the pushed digest.");
             return 2;
         }
         if (!"all".equals(overlay) && !OVERLAY_NAME.matcher(overlay).matches()) {
-            err.println("'" + overlay + "' is not an overlay name: use minikube, eks, another folder under overlays/, or all.");
+            err.println("'" + overlay + "' is not an overlay name: use minikube, eks, eks/sample-data, another folder under overlays/, or all.");
             return 2;
         }
         Path root = repoRoot != null ? repoRoot : findRoot(Path.of("").toAbsolutePath());
@@ -142,6 +147,15 @@ public class promote implements Callable<Integer> {
             out.println(e.shown + ": " + name + " " + e.result.old + " -> " + tag);
         }
         return 0;
+    }
+
+    /** A tag, a digest, or tag@digest (kustomize then renders name:tag@digest: readable, and pulled by digest). */
+    static boolean validReference(String value) {
+        int at = value.indexOf('@');
+        if (at >= 0) {
+            return TAG.matcher(value.substring(0, at)).matches() && DIGEST.matcher(value.substring(at + 1)).matches();
+        }
+        return value.contains(":") ? DIGEST.matcher(value).matches() : TAG.matcher(value).matches();
     }
 
     record Edit(Path file, String shown, String before, Rewrite result) {}
@@ -241,18 +255,31 @@ public class promote implements Callable<Integer> {
             }
             Integer tagLine = keys.get("newTag");
             Integer digestLine = keys.get("digest");
-            if (tagLine != null && digestLine != null) {
-                throw new IllegalStateException("the images entry for " + name + " has both newTag and digest;"
-                        + " delete one of them and run again.");
-            }
             Integer line = tagLine != null ? tagLine : digestLine;
             if (line == null) {
                 throw new IllegalStateException("the images entry for " + name + " has no newTag;"
                         + " add 'newTag: <tag>' under 'name: " + name + "' and run again.");
             }
-            String key = value.contains(":") ? "digest" : "newTag";
-            String old = scalar(valueOf(lines.get(line)));
-            lines.set(line, replaceValue(lines.get(line), key, value));
+            String old = tagLine != null && digestLine != null
+                    ? scalar(valueOf(lines.get(tagLine))) + "@" + scalar(valueOf(lines.get(digestLine)))
+                    : scalar(valueOf(lines.get(line)));
+            // the value names the whole reference: a tag alone drops an old digest (which would still pin the old image)
+            int at = value.indexOf('@');
+            List<String[]> refs = at >= 0 ? List.of(new String[] {"newTag", value.substring(0, at)}, new String[] {"digest", value.substring(at + 1)})
+                    : List.<String[]>of(new String[] {value.contains(":") ? "digest" : "newTag", value});
+            Integer other = line.equals(tagLine) ? digestLine : null;
+            if (other != null) {
+                lines.remove((int) other);
+                if (other < line) {
+                    line--;
+                }
+            }
+            String anchor = lines.get(line);
+            lines.set(line, replaceValue(anchor, refs.get(0)[0], refs.get(0)[1]));
+            if (refs.size() > 1) {
+                String eol = anchor.substring(body(anchor).length());
+                lines.add(line + 1, " ".repeat(keyIndent) + refs.get(1)[0] + ": " + refs.get(1)[1] + (eol.isEmpty() ? "\n" : eol));
+            }
             return new Rewrite(String.join("", lines), old);
         }
         throw new IllegalStateException("no images entry named " + name + "; add '- name: " + name + "' with newName"

@@ -302,7 +302,9 @@ public class status implements Callable<Integer> {
             }
             String host = ingress.get(0).getHostname() != null ? ingress.get(0).getHostname() : ingress.get(0).getIp();
             int p = port == null || port.getPort() == null ? 80 : port.getPort();
-            return "http://" + host + (p == 80 ? "" : ":" + p) + " (Service gateway, LoadBalancer)";
+            // 443: the TLS listener of overlays/eks (the NLB ends TLS; the certificate is for your DNS name, not this one)
+            String url = p == 443 ? "https://" + host : "http://" + host + (p == 80 ? "" : ":" + p);
+            return url + " (Service gateway, LoadBalancer)";
         }
         if ("NodePort".equals(type) && port != null && port.getNodePort() != null) {
             return "NodePort " + port.getNodePort() + " on any node (Service gateway; on minikube: minikube service gateway -n " + ns + " --url)";

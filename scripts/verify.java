@@ -9,6 +9,9 @@
 //SOURCES lib/VerifyRefs.java
 //SOURCES lib/VerifyArgo.java
 //SOURCES lib/VerifyPromql.java
+//SOURCES lib/VerifyData.java
+//SOURCES lib/VerifyEdge.java
+//SOURCES lib/VerifyCluster.java
 //DESCRIPTION Check the Kustomize and Argo CD manifests offline before you push: jbang scripts/verify.java
 
 import java.io.PrintWriter;
@@ -50,6 +53,16 @@ import picocli.CommandLine.Spec;
                 "  argo    Application paths render, projects exist and allow what they",
                 "          deploy, pinned charts, no '*', Argo CD matches the README's",
                 "          bootstrap release, hooks and sync waves",
+                "  data    tables with PITR, deletion protection, ACK retain, no Argo CD",
+                "          prune/cascade; no sample data synced where data is real; no",
+                "          image that downloads code; DynamoDB Local on a claim; generated",
+                "          ConfigMaps, so config changes roll the pods",
+                "  edge    load balancers with TLS only, an ACM certificate and source",
+                "          ranges; preStop drain and HSTS behind them; internet egress db only",
+                "  cluster root in its own project, explicit kinds, CODEOWNERS, Grafana",
+                "          RBAC namespaced, Prometheus on a volume; cluster.yaml: logs,",
+                "          endpoints, IAM scoped to the tables, add-on identities, an",
+                "          autoscaler and pod capacity at maximum scale",
                 "Prints one finding per line: file · kind/name · field · rule · what to do.",
                 "Exit codes: 0 no findings; 1 findings, or kustomize/node missing; 2 usage.",
                 "Schemas and the PromQL parser: npm packages pinned in",
@@ -114,6 +127,9 @@ public class verify implements Callable<Integer> {
                 findings.addAll(new VerifyPolicy().check(u));
                 findings.addAll(new VerifyRefs().check(u));
                 findings.addAll(new VerifyArgo(tree, units).check(u));
+                findings.addAll(new VerifyData().check(u));
+                findings.addAll(new VerifyEdge().check(u));
+                findings.addAll(new VerifyCluster(tree, units).check(u));
             }
         } catch (VerifyTree.ToolMissing e) {
             err.println("verify: " + e.getMessage());

@@ -2,7 +2,7 @@
 # Prepares what scripts/e2e.java needs on a Debian/Ubuntu machine without Docker or a reachable public registry:
 #   1. installs podman, runc, iptables, Debian's docker-registry and debootstrap (only when missing);
 #   2. starts a registry on 127.0.0.1:$E2E_REGISTRY_PORT (only when none answers there);
-#   3. builds the stand-in base images from the recipes in scripts/e2e/images/<name>/ and pushes them,
+#   3. builds the stand-in images (the JRE base and the third-party images; never one this repo builds) from the recipes in scripts/e2e/images/<name>/ and pushes them,
 #      skipping every image whose tag (a hash of its recipe) the registry already has.
 # Progress goes to stderr; the last lines on stdout are KEY=VALUE pairs that e2e.java reads:
 #   E2E_REGISTRY=127.0.0.1:5000  E2E_REGISTRY_PID=<pid, only if this run started it>  E2E_IMAGE_<NAME>=<ref>
@@ -103,8 +103,6 @@ build_image() { # <name> [parent name] [more recipe text]: builds scripts/e2e/im
 build_image jre
 build_image dynamodb-local jre
 build_image gateway
-# the loader image holds the dependencies of scripts/loader.java: its //DEPS lines are part of the recipe
-build_image loader "" "$(grep '^//DEPS' "$repo/scripts/loader.java")"
 
 echo "E2E_REGISTRY=$registry"
 echo "E2E_REGISTRY_PID=$registry_pid"

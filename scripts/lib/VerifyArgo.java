@@ -74,7 +74,7 @@ public final class VerifyArgo {
             int own = wave(r);
             for (VerifyTree.Resource dep : dependencies(unit, r)) {
                 if (dep.body().get("metadata") != null && VerifyTree.map(dep.body(), "metadata", "annotations").get(HOOK) == null && wave(dep) > own) {
-                    add(r, "metadata.annotations." + WAVE, "argo-wave", "wave " + own + " runs before " + dep.id() + " (wave " + wave(dep) + ") that it needs: give it a later wave");
+                    add(r, "metadata.annotations." + WAVE, "argo-wave", "wave " + own + " runs before " + dep.shownId() + " (wave " + wave(dep) + ") that it needs: give it a later wave");
                 }
             }
         }

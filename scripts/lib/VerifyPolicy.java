@@ -15,6 +15,7 @@ public final class VerifyPolicy {
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i)(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|KEY)$");
     private static final List<String> LONG_RUNNING = List.of("Deployment", "StatefulSet", "DaemonSet");
+    static final int MIN_PROBE_TIMEOUT = 2;
 
     private final List<VerifyTree.Finding> findings = new ArrayList<>();
 
@@ -22,6 +23,7 @@ public final class VerifyPolicy {
         for (VerifyTree.Resource r : unit.resources()) {
             if (VerifyTree.podTemplate(r) != null) workload(unit, r);
             if (r.kind().equals("ConfigMap")) configMap(r);
+            if (r.kind().equals("NetworkPolicy")) numericPorts(r);
             if (r.kind().equals("Secret") && !r.valuesOutsideGit()) secret(r);
         }
         if (unit.name().endsWith("/eks")) highAvailability(unit);
@@ -76,6 +78,13 @@ public final class VerifyPolicy {
                 if (!c.containsKey(probe)) add(r, path + "." + probe, "probes", "add a " + probe + " on the service's own health endpoint");
             }
         }
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+            Object timeout = VerifyTree.at(c, probe, "timeoutSeconds");
+            if (c.containsKey(probe) && !(timeout instanceof Integer t && t >= MIN_PROBE_TIMEOUT)) {
+                add(r, path + "." + probe + ".timeoutSeconds", "probes", "set timeoutSeconds: " + MIN_PROBE_TIMEOUT
+                        + " or more (the default 1 s fails a JVM that a small CPU request throttles, and the pod restarts for nothing)");
+            }
+        }
         for (String kind : List.of("requests", "limits")) {
             for (String res : List.of("cpu", "memory")) {
                 if (VerifyTree.at(c, "resources", kind, res) == null) add(r, path + ".resources." + kind + "." + res, "resources", "set resources." + kind + "." + res);
@@ -121,6 +130,23 @@ public final class VerifyPolicy {
             add(r, field, "image-pinned", "image " + image + " has no tag: set an immutable tag (in the overlay's images: entry for the services)");
         } else if (last.endsWith(":latest") || last.endsWith(":stable") || last.endsWith(":main") || last.endsWith(":master")) {
             add(r, field, "image-pinned", "image " + image + " uses a moving tag: pin a release or a commit tag");
+        }
+    }
+
+    /** Named ports in NetworkPolicies: the AWS VPC CNI's policy agent has mishandled them, so every port is a number. */
+    private void numericPorts(VerifyTree.Resource np) {
+        for (String dir : List.of("ingress", "egress")) {
+            List<Map<String, Object>> rules = VerifyTree.maps(np.body(), "spec", dir);
+            for (int i = 0; i < rules.size(); i++) {
+                List<Map<String, Object>> ports = VerifyTree.maps(rules.get(i), "ports");
+                for (int k = 0; k < ports.size(); k++) {
+                    Object port = ports.get(k).get("port");
+                    if (port != null && !(port instanceof Integer)) {
+                        add(np, "spec." + dir + "[" + i + "].ports[" + k + "].port", "numeric-port", "write the port number instead of '" + port
+                                + "' (the AWS VPC CNI policy agent has mishandled named ports), with a comment naming the containerPort it must match");
+                    }
+                }
+            }
         }
     }
 

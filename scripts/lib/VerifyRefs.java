@@ -160,6 +160,10 @@ public final class VerifyRefs {
             String field = pod + ".volumes[" + i + "]";
             if (v.get("configMap") instanceof Map<?, ?> cm) source(unit, r, field + ".configMap", "ConfigMap", cm, "name", itemKeys(cm));
             if (v.get("secret") instanceof Map<?, ?> sec) source(unit, r, field + ".secret", "Secret", sec, "secretName", itemKeys(sec));
+            String claim = VerifyTree.str(v, "persistentVolumeClaim", "claimName");
+            if (claim != null && find(unit, "PersistentVolumeClaim", claim) == null) {
+                add(r, field + ".persistentVolumeClaim", "reference", "no PersistentVolumeClaim " + claim + " in this overlay: add it or fix the claimName");
+            }
         }
         for (Map.Entry<String, Map<String, Object>> e : VerifyTree.containers(r).entrySet()) {
             String path = e.getKey();

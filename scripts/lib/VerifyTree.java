@@ -53,8 +53,10 @@ public final class VerifyTree {
         public String kind() { return str(body, "kind"); }
         public String name() { return str(body, "metadata", "name"); }
         public String id() { return kind() + "/" + name(); }
+        /** The id as written in git: a generated ConfigMap or Secret without the hash suffix kustomize adds to its name. */
+        public String shownId() { return kind() + "/" + (name() == null ? null : generatedName(kind(), name())); }
         public Finding finding(String field, String rule, String fix) {
-            return new Finding(file, id(), field, rule, fix, List.of(unit));
+            return new Finding(file, shownId(), field, rule, fix, List.of(unit));
         }
     }
 
@@ -297,6 +299,7 @@ public final class VerifyTree {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                         String n = file.getFileName().toString();
+                        if (n.equals("kustomization.yaml")) generated(repo, file, index);
                         if ((n.endsWith(".yaml") || n.endsWith(".yml")) && !n.endsWith(".patch.yaml")
                                 && !n.equals("kustomization.yaml")) {
                             try {
@@ -319,15 +322,42 @@ public final class VerifyTree {
         return index;
     }
 
+    /** ConfigMaps and Secrets a configMapGenerator/secretGenerator makes: their first input file (env or file), else the kustomization. */
+    private static void generated(Path repo, Path kustomization, Map<String, List<String>> index) {
+        Map<String, Object> k;
+        try {
+            k = loadYaml(kustomization);
+        } catch (RuntimeException e) {
+            return; // the render will say what is wrong
+        }
+        for (String gen : List.of("configMapGenerator", "secretGenerator")) {
+            String kind = gen.startsWith("configMap") ? "ConfigMap" : "Secret";
+            for (Map<String, Object> g : maps(k.get(gen))) {
+                List<Object> inputs = new ArrayList<>(list(g.get("envs")));
+                for (Object f : list(g.get("files"))) inputs.add(String.valueOf(f).replaceFirst("^[^=]*=", ""));
+                Path source = inputs.isEmpty() ? kustomization : kustomization.resolveSibling(String.valueOf(inputs.get(0))).normalize();
+                index.computeIfAbsent(kind + "/" + g.get("name"), x -> new ArrayList<>()).add(repo.relativize(source).toString().replace('\\', '/'));
+            }
+        }
+    }
+
     /** The file an object most likely comes from: one under the rendered folder, else its unit, else base/. */
     private String sourceOf(Resource r, String render) {
         List<String> hits = sources.get(r.id());
-        if (hits == null && r.name() != null) hits = sources.get(r.kind() + "/" + r.name().replaceAll("-[a-z0-9]{10}$", ""));
+        if (hits == null && r.name() != null) hits = sources.get(r.shownId());
         if (hits == null) return render + "/kustomization.yaml";
         for (String prefix : List.of(render + "/", unitOf(render) + "/", "base/")) {
             for (String h : hits) if (h.startsWith(prefix)) return h;
         }
         return hits.get(0);
+    }
+
+    /** kustomize's name suffix: a hash written in 10 of the characters 2, 4-9, b, c, d, f, g, h, k, m, t. */
+    private static final java.util.regex.Pattern HASH_SUFFIX = java.util.regex.Pattern.compile("-[24-9bcdfghkmt]{10}$");
+
+    /** The name a generator was given, for a generated ConfigMap or Secret; other names unchanged. */
+    static String generatedName(String kind, String name) {
+        return ("ConfigMap".equals(kind) || "Secret".equals(kind)) ? HASH_SUFFIX.matcher(name).replaceFirst("") : name;
     }
 
     // ---------------------------------------------------------------- workloads

@@ -251,7 +251,7 @@ class E2eTests {
         objects.addAll(e2e.parse(kustomize(secrets)));
         List<String> unmapped = new ArrayList<>();
         e2e.Plan p = e2e.Plan.of(objects, image -> {
-            boolean service = image.matches("ghcr\\.io/[^/]+/(db|s1|s2):.+");
+            boolean service = image.matches("ghcr\\.io/[^/]+/(db|s1|s2|loader):.+");
             if (!service && !e2e.STAND_INS.containsKey(image)) {
                 unmapped.add(image);
             }
@@ -289,6 +289,30 @@ class E2eTests {
         assertThat(s1.files()).extracting(e2e.Plan.FileContent::path).contains("volumes/signing-key/current.pem");
         assertThat(new String(s1.files().stream().filter(f -> f.path().endsWith("current.pem")).findFirst().orElseThrow().content()))
                 .startsWith("-----BEGIN PRIVATE KEY-----");
+        // this repo's images are built, never stood in for: the loader is the JKube image, with no mounted script
+        assertThat(e2e.SERVICES).contains("loader");
+        assertThat(e2e.STAND_INS.keySet()).noneMatch(i -> i.contains("jbang"));
+        e2e.Plan.Workload loader = p.workloads.get(5);
+        assertThat(loader.manifestImage()).matches("ghcr\\.io/[^/]+/loader:.+");
+        assertThat(loader.entrypoint()).isNull();
+        assertThat(loader.mounts()).extracting(e2e.Plan.FileMount::containerPath).containsExactly("/var/run/secrets/music/db");
+        // DynamoDB Local's data is on its claim, writable, in a folder that outlives the container
+        assertThat(p.workloads.get(0).args()).contains("-dbPath", "/data").doesNotContain("-inMemory");
+        assertThat(p.workloads.get(0).mounts()).containsExactly(new e2e.Plan.FileMount("../claims/dynamodb-local", "/data", true, true));
+    }
+
+    @Test
+    void aPersistentVolumeClaimIsAWritableFolderSharedByTheRun(@TempDir Path dir) throws IOException {
+        String withClaim = APP.replace("        - {name: tmp, emptyDir: {sizeLimit: 64Mi}}",
+                "        - {name: tmp, emptyDir: {sizeLimit: 64Mi}}\n        - {name: data, persistentVolumeClaim: {claimName: store}}")
+                .replace("            - {name: tmp, mountPath: /tmp}",
+                        "            - {name: tmp, mountPath: /tmp}\n            - {name: data, mountPath: /data}");
+        assertThat(withClaim).contains("claimName: store", "mountPath: /data");
+        e2e.Plan.Workload w = plan(withClaim).workloads.get(0);
+        Path own = dir.resolve("app");
+        w.writeFiles(own);
+        assertThat(String.join(" ", w.podmanArgs("net", own))).contains("-v " + dir.resolve("claims/store") + ":/data:rw");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("claims/store")))).isEqualTo("rwxrwxrwx");
     }
 
     @Test

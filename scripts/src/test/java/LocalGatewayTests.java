@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local entry point routes as the cluster's nginx (base/gateway/configmap.yaml) does: the routes, the body limit,
+ * The local entry point routes as the cluster's nginx (base/gateway/nginx.conf) does: the routes, the body limit,
  * the 404 and the health answer are read from nginx.conf here, so a change to one that the other lacks fails this test.
  * The behaviour is checked through a real LocalGateway in front of two stub services.
  */
@@ -165,7 +165,7 @@ class LocalGatewayTests {
     // ---- helpers --------------------------------------------------------------------------------------------
 
     static String nginxConf() throws IOException {
-        return Files.readString(ROOT.resolve("base/gateway/configmap.yaml"));
+        return Files.readString(ROOT.resolve("base/gateway/nginx.conf"));
     }
 
     static HttpServer stub(String name) throws IOException {

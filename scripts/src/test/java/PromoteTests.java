@@ -149,6 +149,35 @@ class PromoteTests {
     }
 
     @Test
+    void tagAndDigestTogetherPinTheDigestAndKeepTheCommitReadable() throws IOException {
+        fixture();
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        Run r = promote("s2", SHA + "@" + digest, "--overlay", "eks");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(read("eks")).isEqualTo(EKS.replace("  newTag: ccccccc\n", "  newTag: " + SHA + "\n  digest: " + digest + "\n"));
+        assertThat(render("eks")).contains("image: ghcr.io/example/s2:" + SHA + "@" + digest);
+        Run shown = promote("s2", "--overlay", "eks");
+        assertThat(shown.out().strip()).isEqualTo(SHA + "@" + digest);
+        // the next release replaces both; a tag alone drops the digest, which would still pull the old image
+        String next = "sha256:" + "fedcba9876543210".repeat(4);
+        assertThat(promote("s2", "abc1234@" + next, "--overlay", "eks").code()).isZero();
+        assertThat(read("eks")).contains("  newTag: abc1234\n  digest: " + next + "\n").doesNotContain(digest);
+        assertThat(promote("s2", "v3", "--overlay", "eks").code()).isZero();
+        assertThat(read("eks")).isEqualTo(EKS.replace("newTag: ccccccc", "newTag: v3"));
+    }
+
+    @Test
+    void aKustomizationInsideAnOverlayCanBePromoted() throws IOException {
+        fixture();
+        Path dir = Files.createDirectories(root.resolve("overlays/eks/sample-data"));
+        Files.writeString(dir.resolve("kustomization.yaml"), "images:\n  - name: loader\n    newName: ghcr.io/example/loader\n    newTag: old\n");
+        Run r = promote("loader", SHA, "--overlay", "eks/sample-data");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(dir.resolve("kustomization.yaml"))).contains("    newTag: " + SHA + "\n");
+        assertThat(promote("loader", SHA, "--overlay", "eks/../minikube").code()).isEqualTo(2);
+    }
+
+    @Test
     void anAllDigitTagIsQuotedSoYamlKeepsItAString() throws IOException {
         fixture();
         Run r = promote("s2", "1234567", "--overlay", "eks");
@@ -197,14 +226,14 @@ class PromoteTests {
         fixture();
         Run r = promote("gateway", SHA);
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("Unknown service 'gateway'").contains("db, s1, s2");
+        assertThat(r.err()).contains("Unknown service 'gateway'").contains("db, s1, s2, loader");
         assertThat(read("minikube")).isEqualTo(MINIKUBE);
     }
 
     @Test
     void invalidTagsAreUsageErrors() throws IOException {
         fixture();
-        for (String bad : List.of("-rc1", ".hidden", "has space", "a/b", "x".repeat(129), "sha256:abc", "latest@x",
+        for (String bad : List.of("-rc1", ".hidden", "has space", "a/b", "x".repeat(129), "sha256:abc", "latest@x", "@sha256:" + "a".repeat(64),
                 "sha256:" + "A".repeat(64))) {
             Run r = promote("--", "s2", bad); // "--" so that picocli takes "-rc1" as the tag, not an option
             assertThat(r.code()).as(bad).isEqualTo(2);

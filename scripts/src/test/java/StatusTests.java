@@ -96,7 +96,7 @@ class StatusTests {
 
     void gatewayLoadBalancer(String hostname) {
         cluster.client.services().inNamespace("music").resource(new ServiceBuilder().withNewMetadata().withName("gateway").withNamespace("music").endMetadata()
-                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(80).withNodePort(30080).endPort().endSpec()
+                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(443).withNodePort(30080).endPort().endSpec()
                 .withNewStatus().withNewLoadBalancer().addNewIngress().withHostname(hostname).endIngress().endLoadBalancer().endStatus()
                 .build()).create();
     }
@@ -134,7 +134,7 @@ class StatusTests {
                 "  NAME                 SYNC       HEALTH       REVISION",
                 "  music                Synced     Healthy      3f9c2d1",
                 "  music-apps           OutOfSync  Degraded     3f9c2d1",
-                "Entry point: http://k8s-music-gateway-123.us-east-1.elb.amazonaws.com (Service gateway, LoadBalancer)",
+                "Entry point: https://k8s-music-gateway-123.us-east-1.elb.amazonaws.com (Service gateway, LoadBalancer)",
                 "DynamoDB tables (us-east-1, " + dynamoUrl + "):",
                 "  TABLE                STATUS       ITEMS       SIZE  BILLING",
                 "Everything answered.");

@@ -1,118 +1,38 @@
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import picocli.CommandLine;
 
 /**
  * verify.java on a copy of the repository's GitOps tree: the clean tree passes, and a defect planted
  * for each rule class is reported with exit code 1. Each test renders the overlays it needs once.
  */
-class VerifyTests {
-
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
-
-    @TempDir
-    Path tree;
-
-    record Run(int code, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-    }
-
-    @BeforeEach
-    void copyTree() throws IOException {
-        for (String dir : List.of("base", "overlays", "clusters", "scripts/data")) copy(REPO.resolve(dir), tree.resolve(dir));
-        for (String file : List.of("README.md", "scripts/kustomization.yaml", "scripts/loader.java")) {
-            if (Files.exists(REPO.resolve(file))) {
-                Files.createDirectories(tree.resolve(file).getParent());
-                Files.copy(REPO.resolve(file), tree.resolve(file));
-            }
-        }
-        // the pinned schemas and their installed packages are shared with the repository (installed once)
-        Files.createSymbolicLink(tree.resolve("scripts/verify"), REPO.resolve("scripts/verify"));
-    }
-
-    @AfterEach
-    void unlinkSchemas() throws IOException {
-        Files.deleteIfExists(tree.resolve("scripts/verify"));
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) return;
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                // a developer's real, git-ignored secret files stay out: the copy behaves like a fresh clone
-                if (p.getFileName().toString().endsWith(".env") || p.getFileName().toString().endsWith(".pem")) continue;
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-    }
-
-    Run verify(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new verify());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("--repo", tree.toString()));
-        all.addAll(List.of(args));
-        int code = cmd.execute(all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    void edit(String file, String from, String to) throws IOException {
-        Path p = tree.resolve(file);
-        String text = Files.readString(p);
-        assertThat(text).as("test setup: %s must contain %s", file, from).contains(from);
-        Files.writeString(p, text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
-    }
-
-    void write(String file, String text) throws IOException {
-        Files.createDirectories(tree.resolve(file).getParent());
-        Files.writeString(tree.resolve(file), text);
-    }
-
-    static void assertFinding(Run run, String file, String object, String field, String rule) {
-        assertThat(run.lines()).as(run.out + run.err)
-                .anySatisfy(l -> assertThat(l).startsWith(file + " · " + object + " · " + field + " · " + rule + " · "));
-    }
+class VerifyTests extends VerifyFixture {
 
     // ---------------------------------------------------------------- clean tree
 
     @Test
     void theRepositoryTreePasses() {
         Run run = verify();
-        assertThat(run.code).as(run.out + run.err).isZero();
-        assertThat(run.lines()).as(run.err).hasSize(1);
-        assertThat(run.out).contains("0 findings").contains("overlays/minikube").contains("overlays/eks");
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        assertThat(run.lines()).as(run.err()).hasSize(1);
+        assertThat(run.out()).contains("0 findings").contains("overlays/minikube").contains("overlays/eks");
     }
 
     @Test
     void jsonFormatListsTheFindings() throws IOException {
         edit("base/s2/deployment.yaml", "          image: s2", "          imagee: s2");
         Run run = verify("overlays/minikube", "--format", "json");
-        assertThat(run.code).isEqualTo(1);
-        assertThat(run.out).contains("\"units\" : [ \"overlays/minikube\" ]")
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).contains("\"units\" : [ \"overlays/minikube\" ]")
                 .contains("\"field\" : \"spec.template.spec.containers[0].imagee\"")
                 .contains("\"rule\" : \"schema/unknown-field\"");
     }
@@ -120,8 +40,8 @@ class VerifyTests {
     @Test
     void aFolderThatDoesNotExistIsAUsageError() {
         Run run = verify("overlays/nowhere");
-        assertThat(run.code).isEqualTo(2);
-        assertThat(run.err).contains("overlays/nowhere is not a folder");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("overlays/nowhere is not a folder");
     }
 
     // ---------------------------------------------------------------- schema
@@ -134,10 +54,10 @@ class VerifyTests {
                 "            - name: http\n              protocol: HTTP\n              containerPort: 8080");
         edit("base/s1/networkpolicy.yaml", "  podSelector:", "  podSelectorr:");
         edit("base/aws/table-music.yaml", "billingMode: PAY_PER_REQUEST", "billingMode: FREE");
-        edit("base/aws/table-user.yaml", "  tableName: user\n", "  tableName: user\n  billingModee: PAY_PER_REQUEST\n");
+        edit("base/aws/table-user.yaml", "  tableName: music-users\n", "  tableName: music-users\n  billingModee: PAY_PER_REQUEST\n");
         edit("base/aws/table-user.yaml", "      keyType: HASH\n", "");
         Run run = verify();
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", "spec.template.spec.containers[0].imagee", "schema/unknown-field");
         assertFinding(run, "base/db/deployment.yaml", "Deployment/db", "spec.revisionHistoryLimit", "schema/type");
         assertFinding(run, "base/gateway/deployment.yaml", "Deployment/gateway", "spec.template.spec.containers[0].ports[0].protocol", "schema/enum");
@@ -152,7 +72,7 @@ class VerifyTests {
         write("base/aws/queue.yaml", "apiVersion: sqs.services.k8s.aws/v1alpha1\nkind: Queue\nmetadata:\n  name: jobs\nspec:\n  queueName: jobs\n");
         edit("base/aws/kustomization.yaml", "  - table-user.yaml", "  - table-user.yaml\n  - queue.yaml");
         Run run = verify("overlays/eks");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/aws/queue.yaml", "Queue/jobs", "-", "schema/no-schema");
     }
 
@@ -164,7 +84,7 @@ class VerifyTests {
         edit("base/s1/deployment.yaml", "        runAsNonRoot: true\n", "");
         edit("base/s2/deployment.yaml", "              drop:\n                - ALL\n", "              drop:\n                - NET_RAW\n");
         edit("base/gateway/deployment.yaml", "            - name: tmp\n              mountPath: /tmp\n", "");
-        edit("base/db/deployment.yaml", "          readinessProbe:\n            httpGet:\n              path: /api/v1/datastore/readiness\n              port: http\n            periodSeconds: 5\n            failureThreshold: 2\n", "");
+        edit("base/db/deployment.yaml", "          readinessProbe:\n            httpGet:\n              path: /api/v1/datastore/readiness\n              port: http\n            periodSeconds: 5\n            timeoutSeconds: 2\n            failureThreshold: 2\n", "");
         edit("base/dynamodb-local/deployment.yaml", "            limits:\n              cpu: \"1\"\n              memory: 512Mi\n", "");
         edit("base/dynamodb-local/deployment.yaml", "amazon/dynamodb-local:2.6.1", "amazon/dynamodb-local:latest");
         edit("overlays/minikube/kustomization.yaml", "    newName: ghcr.io/example-org/s2\n    newTag: 0.1.0\n", "    newName: ghcr.io/example-org/s2\n");
@@ -174,7 +94,7 @@ class VerifyTests {
         edit("base/namespace/kustomization.yaml", "  - namespace.yaml", "  - namespace.yaml\n  - secret.yaml");
         edit("base/gateway/deployment.yaml", "      automountServiceAccountToken: false\n", "");
         Run run = verify("overlays/minikube");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         String c0 = "spec.template.spec.containers[0]";
         assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", c0 + ".securityContext.allowPrivilegeEscalation", "pod-security");
         assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", c0 + ".securityContext.runAsNonRoot", "pod-security");
@@ -186,9 +106,9 @@ class VerifyTests {
         assertFinding(run, "base/dynamodb-local/deployment.yaml", "Deployment/dynamodb-local", c0 + ".image", "image-pinned");
         assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", c0 + ".image", "image-pinned");
         assertFinding(run, "base/loader/job.yaml", "Job/loader", c0 + ".env.ADMIN_TOKEN", "secret-literal");
-        assertFinding(run, "base/db/configmap.yaml", "ConfigMap/db", "data.AWS_SECRET_ACCESS_KEY", "secret-literal");
+        assertFinding(run, "base/db/configmap.properties", "ConfigMap/db", "data.AWS_SECRET_ACCESS_KEY", "secret-literal");
         assertFinding(run, "base/namespace/secret.yaml", "Secret/leaked", "data", "secret-in-git");
-        assertThat(run.out).doesNotContain("hunter2").doesNotContain("s3cr3t");
+        assertThat(run.out()).doesNotContain("hunter2").doesNotContain("s3cr3t");
     }
 
     @Test
@@ -198,7 +118,7 @@ class VerifyTests {
         edit("base/ha/s2-replicas.patch.yaml", "- op: remove\n  path: /spec/replicas\n", "");
         write("base/ha/db-replicas.patch.yaml", "- op: remove\n  path: /spec/replicas\n");
         Run run = verify("overlays/eks");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "-", "high-availability");
         assertFinding(run, "base/ha/poddisruptionbudget-gateway.yaml", "PodDisruptionBudget/gateway", "spec.minAvailable", "high-availability");
         assertFinding(run, "base/s2/deployment.yaml", "Deployment/s2", "spec.replicas", "hpa");
@@ -218,9 +138,9 @@ class VerifyTests {
                 "            httpGet:\n              path: /healthz\n              port: 8081\n            periodSeconds: 2");
         edit("base/dynamodb-local/networkpolicy.yaml", "              app.kubernetes.io/name: db", "              app.kubernetes.io/name: datastore");
         edit("base/s1/networkpolicy.yaml", "        - port: 30002", "        - port: 30003");
-        edit("base/loader/job.yaml", "            - name: scripts\n              mountPath", "            - name: script\n              mountPath");
+        edit("base/loader/job.yaml", "            - name: tmp\n              mountPath", "            - name: temp\n              mountPath");
         Run run = verify("overlays/minikube");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         String c0 = "spec.template.spec.containers[0]";
         assertFinding(run, "base/s1/service.yaml", "Service/s1", "spec.selector", "reference");
         assertFinding(run, "base/s2/service.yaml", "Service/s2", "spec.ports[0].targetPort", "reference");
@@ -237,7 +157,7 @@ class VerifyTests {
     void aSecretWithoutItsExampleFileCannotBeChecked() throws IOException {
         Files.delete(tree.resolve("overlays/minikube/secrets/current.pem.example"));
         Run run = verify("overlays/minikube");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "overlays/minikube/secrets/kustomization.yaml", "-", "secretGenerator", "render");
         // and without that Secret s1's signing key mount points at nothing
         assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "spec.template.spec.volumes[1].secret", "reference");
@@ -245,11 +165,11 @@ class VerifyTests {
 
     @Test
     void authCompatInARenderedOverlayIsAFinding() throws IOException {
-        edit("base/s2/configmap.yaml", "  DB_URL: http://db:30002\n", "  DB_URL: http://db:30002\n  AUTH_COMPAT: \"true\"\n");
+        edit("base/s2/configmap.properties", "DB_URL=http://db:30002\n", "DB_URL=http://db:30002\nAUTH_COMPAT=true\n");
         edit("base/s1/deployment.yaml", "          envFrom:\n", "          env:\n            - name: AUTH_COMPAT\n              value: \"TRUE\"\n          envFrom:\n");
         Run run = verify("overlays/minikube", "overlays/eks");
-        assertThat(run.code).isEqualTo(1);
-        assertFinding(run, "base/s2/configmap.yaml", "ConfigMap/s2", "data.AUTH_COMPAT", "auth-compat");
+        assertThat(run.code()).isEqualTo(1);
+        assertFinding(run, "base/s2/configmap.properties", "ConfigMap/s2", "data.AUTH_COMPAT", "auth-compat");
         assertFinding(run, "base/s1/deployment.yaml", "Deployment/s1", "spec.template.spec.containers[0].env.AUTH_COMPAT", "auth-compat");
         assertThat(run.lines().stream().filter(l -> l.contains("auth-compat"))).as("both overlays").hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(l -> assertThat(l).contains("--compat-auth"));
@@ -259,7 +179,7 @@ class VerifyTests {
     void aKustomizationThatDoesNotRenderIsAFinding() throws IOException {
         edit("overlays/minikube/kustomization.yaml", "  - path: gateway-nodeport.patch.yaml", "  - path: gateway-nodeports.patch.yaml");
         Run run = verify("overlays/minikube");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "overlays/minikube/kustomization.yaml", "-", "-", "render");
     }
 
@@ -275,7 +195,7 @@ class VerifyTests {
         edit("clusters/eks/application-root.yaml", "      selfHeal: true\n", "");
         edit("clusters/README.md", "--version 10.3.3 --namespace argocd", "--version 10.3.2 --namespace argocd");
         Run run = verify("clusters/minikube", "clusters/eks");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "clusters/minikube/application-music.yaml", "Application/music", "spec.source.path", "argo-path");
         assertFinding(run, "clusters/minikube/application-argocd.yaml", "Application/argocd", "spec.project", "argo-project");
         assertFinding(run, "clusters/eks/application-metrics-server.yaml", "Application/metrics-server", "spec.source.targetRevision", "argo-pinned");
@@ -283,19 +203,19 @@ class VerifyTests {
         assertFinding(run, "clusters/eks/application-music.yaml", "Application/music", "spec.source.path", "argo-project");
         assertFinding(run, "clusters/eks/application-root.yaml", "Application/root", "spec.syncPolicy.automated", "argo-sync");
         assertFinding(run, "clusters/eks/application-argocd.yaml", "Application/argocd", "spec.source.targetRevision", "argo-release");
-        assertThat(run.out).contains("renders Table (group 'dynamodb.services.k8s.aws'), which AppProject music does not allow")
+        assertThat(run.out()).contains("renders Table (group 'dynamodb.services.k8s.aws'), which AppProject music does not allow")
                 .contains("the bootstrap command in clusters/README.md installs chart 10.3.2");
     }
 
     @Test
     void argoHooksAndWavesMustBeWellFormedAndOrdered() throws IOException {
-        edit("base/loader/job.yaml", "    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\n", "");
+        edit("overlays/minikube/loader-postsync.patch.yaml", "    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\n", "");
         edit("base/dynamodb-local/kustomization.yaml", "argocd.argoproj.io/sync-wave: \"0\"", "argocd.argoproj.io/sync-wave: first");
         // db's Deployment before the ConfigMap it reads
         edit("base/kustomization.yaml", "      name: db\n    patch: |-\n      apiVersion: v1\n      kind: Any\n      metadata:\n        name: any\n        annotations:\n          argocd.argoproj.io/sync-wave: \"1\"",
                 "      name: db\n    patch: |-\n      apiVersion: v1\n      kind: Any\n      metadata:\n        name: any\n        annotations:\n          argocd.argoproj.io/sync-wave: \"-2\"");
         Run run = verify("overlays/minikube");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/loader/job.yaml", "Job/loader", "metadata.annotations.argocd.argoproj.io/hook-delete-policy", "argo-hook");
         assertFinding(run, "base/dynamodb-local/deployment.yaml", "Deployment/dynamodb-local", "metadata.annotations.argocd.argoproj.io/sync-wave", "argo-wave");
         assertThat(run.lines()).anySatisfy(l -> assertThat(l).startsWith("base/db/deployment.yaml · Deployment/db · metadata.annotations.argocd.argoproj.io/sync-wave · argo-wave · ")
@@ -312,13 +232,13 @@ class VerifyTests {
         edit("base/monitoring/servicemonitor-db.yaml", "    - port: management", "    - port: metrics");
         edit("clusters/minikube/appproject-music.yaml", "    - group: monitoring.coreos.com\n      kind: PrometheusRule\n", "");
         Run run = verify("overlays/minikube", "clusters/minikube");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/monitoring/servicemonitor-s1.yaml", "ServiceMonitor/s1", "spec.endpoints[0].intervall", "schema/unknown-field");
         assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[1].rules[1].for", "schema/schema");
         assertFinding(run, "base/monitoring/servicemonitor-s2.yaml", "ServiceMonitor/s2", "spec.selector", "reference");
         assertFinding(run, "base/monitoring/servicemonitor-db.yaml", "ServiceMonitor/db", "spec.endpoints[0].port", "reference");
         assertFinding(run, "clusters/minikube/application-music.yaml", "Application/music", "spec.source.path", "argo-project");
-        assertThat(run.out).contains("port metrics is not a port name of Service/db")
+        assertThat(run.out()).contains("port metrics is not a port name of Service/db")
                 .contains("renders PrometheusRule (group 'monitoring.coreos.com'), which AppProject music does not allow");
     }
 
@@ -327,7 +247,7 @@ class VerifyTests {
         edit("base/monitoring/kustomization.yaml", "  - networkpolicy-prometheus-s2.yaml\n", "");
         edit("base/monitoring/networkpolicy-prometheus-db.yaml", "        - port: 31002", "        - port: 30002");
         Run run = verify("overlays/eks");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/monitoring/servicemonitor-s2.yaml", "ServiceMonitor/s2", "spec.endpoints[0].port", "network-policy");
         assertFinding(run, "base/monitoring/servicemonitor-db.yaml", "ServiceMonitor/db", "spec.endpoints[0].port", "network-policy");
         assertThat(run.lines()).noneSatisfy(l -> assertThat(l).contains("ServiceMonitor/s1"));
@@ -342,12 +262,12 @@ class VerifyTests {
         edit("base/monitoring/prometheusrule-music.yaml", "Run first:\n              `jbang scripts/logs.java loader`, then `argocd app get music --core` and\n              `kubectl -n music describe job loader`.",
                 "Look at the loader's logs.");
         Run run = verify("overlays/minikube");
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code()).isEqualTo(1);
         assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[1].rules[1].expr", "promql");
-        assertFinding(run, "overlays/minikube/kustomization.yaml", "ConfigMap/grafana-dashboard-music", "data.music.json panels[10].targets[0].expr", "promql");
+        assertFinding(run, "base/monitoring/dashboard-music.json", "ConfigMap/grafana-dashboard-music", "data.music.json panels[10].targets[0].expr", "promql");
         assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[0].rules[0].labels.severity", "alert-rule");
         assertFinding(run, "base/monitoring/prometheusrule-music.yaml", "PrometheusRule/music", "spec.groups[0].rules[2].annotations.description", "alert-rule");
-        assertThat(run.out).contains("syntax error at column");
+        assertThat(run.out()).contains("syntax error at column");
         // nothing else: the other expressions still parse
         assertThat(run.lines()).filteredOn(l -> l.contains(" · promql · ")).hasSize(2);
     }
@@ -356,8 +276,8 @@ class VerifyTests {
     void aDashboardThatIsNotJsonIsAFinding() throws IOException {
         edit("base/monitoring/dashboard-music.json", "\"panels\": [", "\"panels\": [,");
         Run run = verify("overlays/minikube");
-        assertThat(run.code).isEqualTo(1);
-        assertFinding(run, "overlays/minikube/kustomization.yaml", "ConfigMap/grafana-dashboard-music", "data.music.json", "dashboard");
+        assertThat(run.code()).isEqualTo(1);
+        assertFinding(run, "base/monitoring/dashboard-music.json", "ConfigMap/grafana-dashboard-music", "data.music.json", "dashboard");
     }
 
     @Test

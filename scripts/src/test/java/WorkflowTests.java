@@ -36,7 +36,18 @@ class WorkflowTests {
             "ci.yml", Map.of(),
             "release.yml", Map.of(
                     "image", Set.of("packages"),
-                    "promote", Set.of("contents", "pull-requests")));
+                    "promote", Set.of("contents", "pull-requests", "actions")));
+
+    /**
+     * The first major release of each action that runs on node24 (GitHub's runners moved off node20). Checked against
+     * each action's own repository (its action.yml runs.using at the pinned tag); README "Supply chain" lists the SHAs.
+     */
+    static final Map<String, Integer> NODE24_MAJOR = Map.of(
+            "actions/checkout", 5,
+            "actions/setup-java", 5,
+            "actions/upload-artifact", 6,
+            "actions/download-artifact", 7,
+            "docker/login-action", 4);
 
     static final Pattern USES_LINE = Pattern.compile("^\\s*(?:-\\s+)?uses:\\s*(\\S+)(.*)$");
     static final Pattern PINNED = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?@[0-9a-f]{40}");
@@ -136,20 +147,74 @@ class WorkflowTests {
     }
 
     @Test
-    void onlyJobsThatPushKeepGitCredentials() throws IOException {
+    void noCheckoutLeavesGitCredentialsOnDiskAndNoStepWithATokenRunsProjectCode() throws IOException {
         for (String f : FILES) {
             for (Map.Entry<String, Object> job : map(load(f).get("jobs")).entrySet()) {
-                Object perms = map(job.getValue()).get("permissions");
-                boolean writesContents = perms instanceof Map<?, ?> p && "write".equals(p.get("contents"));
                 for (Map<String, Object> step : steps(job.getValue())) {
+                    String where = f + " job " + job.getKey() + " step " + step.getOrDefault("name", step.get("uses"));
                     if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
                         Object persist = step.get("with") == null ? null : map(step.get("with")).get("persist-credentials");
-                        assertThat(persist).as(f + " job " + job.getKey() + " checkout persist-credentials")
-                                .isEqualTo(writesContents ? null : Boolean.FALSE);
+                        assertThat(persist).as(where + " persist-credentials (every job runs project code)").isEqualTo(Boolean.FALSE);
+                    }
+                    String env = String.valueOf(step.get("env"));
+                    String run = String.valueOf(step.get("run"));
+                    if (env.contains("github.token") || env.contains("secrets.")) {
+                        assertThat(run).as(where + ": a step that holds a token runs no project code or downloaded tool")
+                                .doesNotContain("./jbang", "./mvnw", "npm ");
+                        // a git hook of the checkout would run with the token in its environment
+                        assertThat(run).as(where + ": push with hooks off").doesNotContain("git push");
+                        if (run.contains(" push ")) {
+                            assertThat(run).as(where + ": push with hooks off").contains("git -c core.hooksPath=/dev/null push");
+                        }
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void jobsThatPushImagesOrBranchesRunOnlyForMain() throws IOException {
+        Map<String, Object> jobs = map(load("release.yml").get("jobs"));
+        for (String job : List.of("image", "promote")) {
+            assertThat(String.valueOf(map(jobs.get(job)).get("if"))).as("release.yml job " + job + " if:")
+                    .contains("github.ref == 'refs/heads/main'");
+        }
+        for (String f : FILES) {
+            for (Map.Entry<String, Object> job : map(load(f).get("jobs")).entrySet()) {
+                boolean writes = WRITE_SCOPES.get(f).containsKey(job.getKey());
+                if (!writes) {
+                    String scripts = steps(job.getValue()).stream().map(s -> String.valueOf(s.get("run"))).reduce("", String::concat);
+                    assertThat(scripts).as(f + " job " + job.getKey() + " has no write scope, so it pushes nothing").doesNotContain("git push", "k8s:push");
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyActionIsAtAMajorReleaseThatRunsOnNode24() throws IOException {
+        for (String f : FILES) {
+            for (String line : Files.readAllLines(WORKFLOWS.resolve(f))) {
+                Matcher m = USES_LINE.matcher(line);
+                if (!m.matches()) {
+                    continue;
+                }
+                String action = m.group(1).split("@")[0];
+                assertThat(NODE24_MAJOR).as(f + ": " + action + " has no known node24 release in NODE24_MAJOR").containsKey(action);
+                int major = Integer.parseInt(m.group(2).replaceAll("^\\s+# v(\\d+)\\..*$", "$1").strip());
+                assertThat(major).as(f + ": " + line.strip() + " (node20 before v" + NODE24_MAJOR.get(action) + ")")
+                        .isGreaterThanOrEqualTo(NODE24_MAJOR.get(action));
+            }
+        }
+    }
+
+    @Test
+    void dependabotKeepsActionsMavenAndTheOverlayImagesCurrent() throws IOException {
+        Object doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(REPO.resolve(".github/dependabot.yml")));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> updates = (List<Map<String, Object>>) map(doc).get("updates");
+        assertThat(updates).extracting(u -> u.get("package-ecosystem")).contains("github-actions", "maven", "docker");
+        Map<String, Object> docker = updates.stream().filter(u -> "docker".equals(u.get("package-ecosystem"))).findFirst().orElseThrow();
+        assertThat(String.valueOf(docker.get("directories"))).contains("/base/gateway", "/base/dynamodb-local");
     }
 
     @Test
@@ -186,11 +251,14 @@ class WorkflowTests {
         Map<String, Object> promote = map(map(release.get("jobs")).get("promote"));
         String scripts = steps(promote).stream().map(s -> String.valueOf(s.get("run"))).reduce("", String::concat);
         assertThat(scripts)
-                .contains("scripts/promote.java \"$svc\" \"$GITHUB_SHA\" --overlay minikube")
+                .contains("scripts/promote.java \"$svc\" \"$ref\" --overlay minikube")
                 .containsPattern("git commit .*\\[skip ci]")
-                .contains("git push origin HEAD:main")
-                .contains("--overlay eks")
+                .contains("push -q --force origin deploy/minikube:refs/heads/deploy/minikube")
+                .contains("--overlay eks").contains("--overlay eks/sample-data")
                 .contains("gh pr create --base main --head release/eks");
+        // nothing pushes to main: main can be protected for everyone, the bot included
+        assertThat(scripts).doesNotContainPattern("push[^\\n]*(HEAD:main|refs/heads/main|origin main)");
+        assertThat(String.valueOf(map(map(release.get("jobs")).get("image")).get("steps"))).contains("$GITHUB_SHA@$digest");
         assertThat(String.valueOf(map(map(release.get("jobs")).get("image")).get("steps")))
                 .contains("k8s:build k8s:push").contains("-Pimage");
     }

@@ -122,6 +122,34 @@ class ItemStoreTests {
 	}
 
 	@Test
+	void aTableDeletedUnderARunningDbIsCreatedAgainAndDbIsReadyAgain() {
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true,
+				"gone-music", "gone-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		Tables own = new Tables(local.dynamoDbClient(), properties);
+		own.afterPropertiesSet();
+		ItemStore running = new ItemStore(local.dynamoDbClient(), own, new DynamoMetrics(registry));
+		local.dynamoDbClient().deleteTable((r) -> r.tableName("gone-music"));
+		assertThat(local.dynamoDbClient().listTables().tableNames()).doesNotContain("gone-music");
+
+		// the next readiness check (the cache of the last one has expired for a new instance) finds it gone
+		Tables probe = new Tables(local.dynamoDbClient(), properties);
+		assertThat(probe.ready()).isTrue();
+		assertThat(local.dynamoDbClient().listTables().tableNames()).contains("gone-music", "gone-user");
+		String id = "5a0f6a4e-8f0e-4b8e-9d3c-3c1b2a6e7f10";
+		running.putNew(ObjectType.MUSIC, id, Map.of("Artist", "Broadcast", "SongTitle", "Tears in the Typing Pool"));
+		assertThat(running.get(ObjectType.MUSIC, id)).isPresent();
+	}
+
+	@Test
+	void aMissingTableThatDbDoesNotOwnIsNeverCreated() {
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", false,
+				"managed-music", "managed-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		Tables managed = new Tables(local.dynamoDbClient(), properties);
+		assertThat(managed.ready()).isFalse();
+		assertThat(local.dynamoDbClient().listTables().tableNames()).doesNotContain("managed-music", "managed-user");
+	}
+
+	@Test
 	void timesEveryCallByOperationAndOutcome() {
 		String id = "bb9e9105-6224-4a60-aabd-8d29cc4b1349";
 		store.putNew(ObjectType.MUSIC, id, Map.of("Artist", "Gang of Four", "SongTitle", "Isle of Dogs"));
