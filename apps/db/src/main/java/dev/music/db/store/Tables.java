@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The two tables: their names, their creation at start-up when configured (locally and in minikube), and
- * whether DynamoDB answers for them (db's readiness). The readiness answer is cached for a second, so probes
+ * whether DynamoDB answers for them (db's readiness). When db creates the tables, a readiness check that finds one
+ * gone creates it again. The readiness answer is cached for a second, so probes
  * and scrapes do not turn into a stream of DescribeTable calls.
  */
 @Component
@@ -82,8 +83,31 @@ public class Tables implements InitializingBean {
 				.table()
 				.tableStatus() == TableStatus.ACTIVE;
 		}
+		catch (ResourceNotFoundException ex) {
+			if (!this.properties.createTables()) {
+				log.warn("DynamoDB table {} does not exist (DB_CREATE_TABLES=false: it is managed outside db)", name(type));
+				return false;
+			}
+			return recreate(type);
+		}
 		catch (RuntimeException ex) {
 			log.warn("DynamoDB table {} is not ready: {}", name(type), ex.getMessage());
+			return false;
+		}
+	}
+
+	/**
+	 * A table db creates itself is gone (DynamoDB Local restarted without its data, or someone deleted it): create it
+	 * again, so db becomes ready without a restart. One at a time; a table another caller created meanwhile is fine.
+	 */
+	private synchronized boolean recreate(ObjectType type) {
+		log.warn("DynamoDB table {} is gone: creating it again (DB_CREATE_TABLES=true)", name(type));
+		try {
+			createOnce(type);
+			return true;
+		}
+		catch (DynamoStartupException ex) {
+			log.warn("DynamoDB table {} could not be created again: {}", name(type), ex.getCause().getMessage());
 			return false;
 		}
 	}
@@ -133,14 +157,13 @@ public class Tables implements InitializingBean {
 					.billingMode(BillingMode.PAY_PER_REQUEST)
 					.attributeDefinitions((a) -> a.attributeName(type.keyName()).attributeType(ScalarAttributeType.S))
 					.keySchema((k) -> k.attributeName(type.keyName()).keyType(KeyType.HASH)));
+				log.info("Created table {} (key {})", table, type.keyName());
 			}
 			catch (ResourceInUseException ex) {
-				// created meanwhile: by another db, or by an earlier attempt of this call that timed out after
-				// DynamoDB had applied it (the SDK's retry then finds the table)
-				log.info("Table {} was created meanwhile", table);
+				// an attempt that timed out on our side had created it (the SDK retried), or another db pod did
+				log.info("Table {} exists (created by an earlier attempt or another db)", table);
 			}
 			this.dynamo.waiter().waitUntilTableExists((r) -> r.tableName(table));
-			log.info("Created table {} (key {})", table, type.keyName());
 		}
 		catch (RuntimeException ex) {
 			throw new DynamoStartupException(table, this.properties, "cannot describe or create the table", ex);
