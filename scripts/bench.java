@@ -1,8 +1,22 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//DEPS software.amazon.awssdk:bom:2.54.15@pom
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.eclipse.jetty:jetty-proxy:12.1.10
+//DEPS org.eclipse.jetty:jetty-server:12.1.10
+//DEPS org.eclipse.jetty:jetty-client:12.1.10
+//DEPS com.amazonaws:DynamoDBLocal:2.6.1
+//DEPS org.apache.logging.log4j:log4j-api:2.25.4
+//DEPS org.apache.logging.log4j:log4j-core:2.25.4
+//DEPS org.slf4j:slf4j-api:2.0.17
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS com.nimbusds:nimbus-jose-jwt:10.4
 //SOURCES lib/LocalIssuer.java
+//SOURCES lib/LocalStack.java
+//SOURCES lib/LocalGateway.java
+//SOURCES lib/BenchReport.java
+//SOURCES lib/BenchTargets.java
+//SOURCES lib/BenchExceptions.java
 //DESCRIPTION Benchmark the song and user reads at 16 connections, with each service's RSS: ./jbang scripts/bench.java
 
 import java.io.BufferedInputStream;
@@ -41,36 +55,41 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Drives GET /api/v1/music/{id} and GET /api/v1/user/{id} over the sample",
-            "ids (scripts/data/*.csv) at a fixed number of keep-alive connections",
-            "(closed loop: each connection sends its next request when the answer is",
-            "in). Signs up its own user and logs in first (POST /api/v1/user, PUT",
-            "/api/v1/user/login) and sends the token, so it works with and without",
-            "AUTH_COMPAT; the user scenario reads that user (a user may read only",
-            "their own record). Each scenario warms up, then is",
-            "measured. Reports req/s, p50/p90/p99/max latency and errors, and for",
-            "every service listening on this machine its max RSS while measured and",
-            "its CPU per request; as text (stdout, bench.txt), bench.json and a chart",
-            "(bench.svg) in --out. Start the app first (./jbang scripts/dev.java),",
-            "point --url at a deployment, or let --start run it.", ""},
+            "Drives reads at a fixed number of keep-alive connections (closed loop:",
+            "each connection sends its next request when the answer is in), one",
+            "scenario after another, each warmed up, then measured:",
+            "  music     GET /api/v1/music/{id} straight to s2",
+            "  gateway   the same through the entry point (dev.java's gateway)",
+            "  user      GET /api/v1/user/{id} straight to s1",
+            "  reference DynamoDB Local's own GetItem on the same songs: the fixed",
+            "            yardstick that makes two days comparable",
+            "Signs up its own user and logs in first (POST /api/v1/user, PUT",
+            "/api/v1/user/login) and sends the token; the user scenario reads that",
+            "user (a user may read only their own record). Reports",
+            "req/s, p50/p90/p99/max latency and errors, and for every component",
+            "listening on this machine its max RSS and CPU per request, and the",
+            "exceptions each service constructed per successful request (JFR);",
+            "as text (stdout, bench.txt), bench.json and bench.svg in --out.",
+            "--start runs the local stack itself, as dev.java does (one launcher:",
+            "lib/LocalStack.java), one component after another, timing each start",
+            "to readiness, and checks the issue's targets unless told otherwise.", ""},
         footer = {"", "Examples:",
-            "  ./jbang scripts/bench.java",
-            "  ./jbang scripts/bench.java --url http://localhost:8080 --scenario music",
-            "  ./jbang scripts/bench.java --start --warmup 60 --target-rps 2000 \\",
-            "      --target-p99 30 --target-rss 300",
+            "  ./jbang scripts/bench.java --start --warmup 60",
+            "  ./jbang scripts/bench.java --scenario music,gateway",
             "",
-            "Exit codes: 0 done (and every --target met); 1 the app could not be",
+            "Exit codes: 0 done (and every target met); 1 the app could not be",
             "reached, login failed or no request succeeded; 2 usage error; 3 a",
-            "--target-rps/--target-p99/--target-rss was missed or a request failed."})
+            "target was missed or a request failed."})
 public class bench implements Callable<Integer> {
 
     static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    static final List<String> SCENARIOS = List.of("reference", "music", "gateway", "user");
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "One base URL for both reads, e.g. the entry point http://localhost:8080 (default: s2 and s1 directly)")
+            description = "One base URL for the music and user reads, e.g. a deployment's entry point (default: s2 and s1 directly)")
     URI url;
 
     @Option(names = "--music-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:30001",
@@ -81,8 +100,16 @@ public class bench implements Callable<Integer> {
             description = "Base URL for the user reads and the login when --url is not given (default: ${DEFAULT-VALUE}, s1)")
     URI userUrl;
 
-    @Option(names = "--scenario", paramLabel = "NAME", split = ",", defaultValue = "music,user",
-            description = "Which reads, in order: music, user (default: ${DEFAULT-VALUE})")
+    @Option(names = "--gateway-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
+            description = "The entry point, for the gateway scenario (default: ${DEFAULT-VALUE})")
+    URI gatewayUrl;
+
+    @Option(names = "--dynamodb-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8000",
+            description = "DynamoDB Local, for the reference scenario (default: ${DEFAULT-VALUE})")
+    URI dynamodbUrl;
+
+    @Option(names = "--scenario", paramLabel = "NAME", split = ",",
+            description = "Which scenarios, in order: reference, music, gateway, user (default: all four with --start, else music,user)")
     List<String> scenarios;
 
     @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "16",
@@ -108,8 +135,9 @@ public class bench implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where music.csv and users.csv are (default: scripts/data)")
     Path dataDir;
 
-    @Option(names = "--ports", paramLabel = "NAME=PORT", split = ",", defaultValue = "s1=30000,s2=30001,db=30002",
-            description = "Services whose RSS and CPU to read from /proc, by listening port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ports", paramLabel = "NAME=PORT", split = ",",
+            defaultValue = "s1=30000,s2=30001,db=30002,gateway=8080,dynamodb-local=8000",
+            description = "Components whose RSS and CPU to read from /proc, by listening port; --start uses these ports (default: ${DEFAULT-VALUE})")
     Map<String, Integer> ports;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where bench.txt, bench.json and bench.svg go (default: .bench)")
@@ -123,26 +151,25 @@ public class bench implements Callable<Integer> {
             description = "Per-request timeout; a request that takes longer counts as an error (default: ${DEFAULT-VALUE})")
     double timeout;
 
-    @Option(names = "--start", description = "Start db, s1, s2 from apps/<name>/target/<name>.jar (copied to --out),"
-            + " one after another, in-memory DynamoDB Local, tokens checked; time each start-up (process start to"
-            + " readiness 200), load the sample data, benchmark, stop them")
+    @Option(names = "--start", description = "Start the local stack as dev.java does (DynamoDB Local in memory, db, s1, s2,"
+            + " gateway; jars copied to --out), one after another, time each to readiness, load the sample data,"
+            + " benchmark, stop it; the targets below apply with the issue's values unless given")
     boolean start;
 
-    @Option(names = "--jvm-options", paramLabel = "FLAGS", defaultValue = "-XX:+UseSerialGC -Xms32m -Xmx256m",
-            description = "JVM flags for --start (default: ${DEFAULT-VALUE})")
+    @Option(names = "--jvm-options", paramLabel = "FLAGS", defaultValue = LocalStack.SERVICE_JVM,
+            description = "JVM flags of db, s1, s2 and DynamoDB Local for --start (default: ${DEFAULT-VALUE})")
     String jvmOptions;
 
     @Option(names = "--java", paramLabel = "PATH", description = "java for --start (default: the one running bench)")
     Path javaPath;
 
-    @Option(names = "--target-rps", paramLabel = "N", description = "Exit 3 unless every scenario reaches N requests/s")
-    Double targetRps;
+    @Option(names = "--no-exceptions", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Count the exceptions each service constructs while measured, with JFR through jcmd (default: on)")
+    boolean exceptions;
 
-    @Option(names = "--target-p99", paramLabel = "MS", description = "Exit 3 unless every scenario's p99 is at most MS")
-    Double targetP99;
-
-    @Option(names = "--target-rss", paramLabel = "MB", description = "Exit 3 unless every service's max RSS is at most MB")
-    Double targetRss;
+    /** The --target-* options (exit 3 when one is missed); --start applies the issue's values to those not given. */
+    @CommandLine.Mixin
+    BenchTargets targets = new BenchTargets();
 
     PrintWriter stdout;
     PrintWriter stderr;
@@ -159,10 +186,17 @@ public class bench implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--connections must be 1..1024, --duration and --timeout above 0, --warmup 0 or more.");
         }
+        if (scenarios == null) {
+            scenarios = start ? SCENARIOS : List.of("music", "user");
+        }
         for (String s : scenarios) {
-            if (!s.equals("music") && !s.equals("user")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --scenario '" + s + "': use music, user or both.");
+            if (!SCENARIOS.contains(s)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown --scenario '" + s + "': use " + String.join(", ", SCENARIOS) + ".");
             }
+        }
+        if (start) {
+            targets.applyIssueDefaults();
         }
         Path root = root();
         Path data = dataDir != null ? dataDir : (root != null ? root.resolve("scripts/data") : Path.of("scripts/data"));
@@ -176,26 +210,22 @@ public class bench implements Callable<Integer> {
                     + "): run it from your clone or give --data-dir.");
             return 1;
         }
-        URI music = url != null ? url : musicUrl;
-        URI user = url != null ? url : userUrl;
-        Stack stack = null;
+        Started stack = null;
         if (start) {
             if (root == null) {
                 stderr.println("bench: --start needs the clone (apps/<name>/target/<name>.jar): run it from your clone.");
                 return 1;
             }
-            stack = new Stack(this, root, outDir, data);
+            stack = new Started(this, root, outDir, data);
             String failure = stack.start();
             if (failure != null) {
                 stack.stop();
                 stderr.println(failure);
                 return 1;
             }
-            music = URI.create("http://127.0.0.1:" + ports.get("s2"));
-            user = URI.create("http://127.0.0.1:" + ports.get("s1"));
         }
         try {
-            return measure(music, user, ids, outDir, stack);
+            return measure(ids, outDir, stack);
         } finally {
             if (stack != null) {
                 stack.stop();
@@ -203,47 +233,68 @@ public class bench implements Callable<Integer> {
         }
     }
 
-    Integer measure(URI music, URI user, Map<String, List<String>> ids, Path outDir, Stack stack) throws Exception {
-        if (token == null || token.isBlank()) {
+    /** Where each scenario sends its requests. */
+    URI base(String scenario) {
+        if (start) {
+            return switch (scenario) {
+                case "music" -> local("s2");
+                case "user" -> local("s1");
+                case "gateway" -> local("gateway");
+                default -> local(LocalStack.DYNAMODB_LOCAL);
+            };
+        }
+        return switch (scenario) {
+            case "music" -> url != null ? url : musicUrl;
+            case "user" -> url != null ? url : userUrl;
+            case "gateway" -> gatewayUrl;
+            default -> dynamodbUrl;
+        };
+    }
+
+    URI local(String component) {
+        return URI.create("http://127.0.0.1:" + ports.get(component));
+    }
+
+    Integer measure(Map<String, List<String>> ids, Path outDir, Started stack) throws Exception {
+        if ((token == null || token.isBlank()) && scenarios.stream().anyMatch(s -> !s.equals("reference"))) {
             String password = null;
             String who = loginId;
             if (who == null) {
                 password = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(12));
-                who = signup(user, password);
+                who = signup(base("user"), password);
                 if (who == null) {
                     return 1;
                 }
                 ids.put("user", List.of(who));
             }
-            token = login(user, who, password);
+            token = login(base("user"), who, password);
             if (token == null) {
                 return 1;
             }
         }
         boolean tty = System.console() != null;
         Instant started = Instant.now();
-        Report report = new Report(started, connections, warmup, duration, label, loadAverage());
+        BenchReport report = new BenchReport(started, connections, warmup, duration, label, loadAverage());
         if (stack != null) {
             report.startupMillis.putAll(stack.readyMillis);
             report.startupLoad = stack.loadAtStart;
             report.startedWith = stack.describe();
         }
         for (String name : scenarios) {
-            URI base = name.equals("music") ? music : user;
-            String prefix = name.equals("music") ? "/api/v1/music/" : "/api/v1/user/";
-            List<String> paths = ids.get(name).stream().map(id -> prefix + id).toList();
             if (tty) {
                 stderr.printf("bench: %s: %.0f s warm-up, then %.0f s measured at %d connections%n", name, warmup, duration, connections);
                 stderr.flush();
             }
             Services services = new Services(ports);
-            Scenario result = run(name, base, paths, services);
+            Scenario result = run(name, load(name, ids), services);
             if (result == null) {
                 return 1;
             }
             report.scenarios.add(result);
         }
         report.loadAfter = loadAverage();
+        report.targets = targets;
+        List<String> missed = targets.missed(report);
         String text = report.text();
         stdout.print(text);
         stdout.flush();
@@ -253,12 +304,22 @@ public class bench implements Callable<Integer> {
         Files.writeString(outDir.resolve("bench.svg"), report.svg());
         stdout.println("written: " + outDir.resolve("bench.txt") + ", bench.json, bench.svg");
         stdout.flush();
-        List<String> missed = report.missed(targetRps, targetP99, targetRss);
         if (!missed.isEmpty()) {
             stderr.println("bench: missed: " + String.join("; ", missed) + ".");
             return 3;
         }
         return 0;
+    }
+
+    /** What one scenario sends: the reads with the token, or DynamoDB Local's GetItem on the same song ids. */
+    Load load(String scenario, Map<String, List<String>> ids) {
+        URI base = base(scenario);
+        String auth = "Bearer " + token;
+        return switch (scenario) {
+            case "user" -> Load.get(base, ids.get("user").stream().map(id -> "/api/v1/user/" + id).toList(), auth);
+            case "reference" -> Load.getItem(base, "music", "music_id", ids.get("music"));
+            default -> Load.get(base, ids.get("music").stream().map(id -> "/api/v1/music/" + id).toList(), auth);
+        };
     }
 
     /** The clone's root: the nearest folder at or above the working directory with mvnw and apps/, or null. */
@@ -322,36 +383,51 @@ public class bench implements Callable<Integer> {
     }
 
     /** Warm-up then measurement of one scenario; null after saying why when nothing answered. */
-    Scenario run(String name, URI base, List<String> paths, Services services) throws InterruptedException {
-        String auth = "Bearer " + token;
+    Scenario run(String name, Load load, Services services) throws InterruptedException {
         if (warmup > 0) {
-            drive(base, paths, auth, (long) (warmup * 1e9), null);
+            drive(load, (long) (warmup * 1e9), null);
+        }
+        List<String> watched = switch (name) {
+            case "user" -> List.of("s1", "db");
+            case "reference" -> List.of();
+            default -> List.of("s2", "db");
+        };
+        Map<String, BenchExceptions> recordings = new LinkedHashMap<>();
+        if (exceptions) {
+            for (String service : watched) {
+                Long pid = services.pids.get(service);
+                BenchExceptions recording = pid == null ? null : BenchExceptions.start(pid);
+                if (recording != null) {
+                    recordings.put(service, recording);
+                }
+            }
         }
         long cpuBefore = selfCpuTicks();
         services.before();
-        Scenario result = new Scenario(name, base.toString());
+        Scenario result = new Scenario(name, load.base().toString());
         Services.Sampler sampler = services.sample();
         long start = System.nanoTime();
-        Worker[] workers = drive(base, paths, auth, (long) (duration * 1e9), result);
+        Worker[] workers = drive(load, (long) (duration * 1e9), result);
         long elapsed = System.nanoTime() - start;
         sampler.finish();
         services.after();
+        recordings.forEach((service, recording) -> result.exceptions.put(service, recording.stop()));
         result.finish(workers, elapsed, services, selfCpuTicks() - cpuBefore);
         if (result.ok == 0) {
-            stderr.println("bench: no " + name + " read succeeded at " + base + " (" + result.firstError
+            stderr.println("bench: no " + name + " request succeeded at " + load.base() + " (" + result.firstError
                     + "): check that the app runs and the sample data is loaded.");
             return null;
         }
         return result;
     }
 
-    Worker[] drive(URI base, List<String> paths, String auth, long nanos, Scenario record) throws InterruptedException {
+    Worker[] drive(Load load, long nanos, Scenario record) throws InterruptedException {
         Worker[] workers = new Worker[connections];
         CountDownLatch done = new CountDownLatch(connections);
         long start = System.nanoTime();
         long end = start + nanos;
         for (int i = 0; i < connections; i++) {
-            workers[i] = new Worker(base, paths, auth, i, start, end, record != null, (int) (timeout * 1000), done);
+            workers[i] = new Worker(load, i, start, end, record != null, (int) (timeout * 1000), done);
             Thread t = new Thread(workers[i], "bench-" + i);
             t.setDaemon(true);
             t.start();
@@ -361,19 +437,45 @@ public class bench implements Callable<Integer> {
     }
 
     /**
-     * db, s1 and s2 started by bench itself (--start): from copies of the jars, so a rebuild in the clone cannot pull
-     * classes from under them; one after another, each timed from process start to its readiness 200.
+     * One scenario's requests: method, paths, optional bodies, extra header lines, and the id each answer must contain.
      */
-    static final class Stack {
+    record Load(URI base, String method, List<String> paths, List<String> bodies, String headers, List<String> expect) {
+        static Load get(URI base, List<String> paths, String auth) {
+            return new Load(base, "GET", paths, null, "Authorization: " + auth + "\r\n",
+                    paths.stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).toList());
+        }
+
+        /**
+         * DynamoDB's GetItem as the SDK sends it. DynamoDB Local checks that a request is signed, not the signature,
+         * so one fixed header serves every request: no signing work in the load generator.
+         */
+        static Load getItem(URI base, String table, String key, List<String> ids) {
+            String headers = "X-Amz-Target: DynamoDB_20120810.GetItem\r\nX-Amz-Date: 20260101T000000Z\r\n"
+                    + "Content-Type: application/x-amz-json-1.0\r\nAuthorization: AWS4-HMAC-SHA256 "
+                    + "Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature="
+                    + "0".repeat(64) + "\r\n";
+            List<String> bodies = ids.stream().map(id -> "{\"TableName\":\"" + table + "\",\"Key\":{\"" + key + "\":{\"S\":\"" + id
+                    + "\"}}}").toList();
+            return new Load(base, "POST", java.util.Collections.nCopies(ids.size(), "/"), bodies, headers, ids);
+        }
+    }
+
+    /**
+     * The local stack started by bench itself (--start) through the launcher dev.java uses, from copies of the jars (a
+     * rebuild in the clone cannot pull classes from under them); one component after another, each timed from process
+     * start to its readiness 200.
+     */
+    static final class Started {
         final bench owner;
         final Path root;
         final Path dir;
         final Path data;
         final Map<String, Long> readyMillis = new LinkedHashMap<>();
         final List<Process> processes = new ArrayList<>();
+        LocalStack stack;
         double loadAtStart;
 
-        Stack(bench owner, Path root, Path dir, Path data) {
+        Started(bench owner, Path root, Path dir, Path data) {
             this.owner = owner;
             this.root = root;
             this.dir = dir;
@@ -381,84 +483,56 @@ public class bench implements Callable<Integer> {
         }
 
         String describe() {
-            return owner.jvmOptions + " (java " + javaBin() + "), DB_IN_MEMORY=true, AUTH_COMPAT=false";
+            return owner.jvmOptions + " (java " + javaBin() + "), gateway " + LocalStack.GATEWAY_JVM
+                    + ", DynamoDB Local in memory, AUTH_COMPAT=false";
         }
 
         String javaBin() {
             return owner.javaPath != null ? owner.javaPath.toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         }
 
-        /** Null when all three are ready and loaded, else one sentence saying what to do. */
+        /** Null when everything is ready and loaded, else one sentence saying what to do. */
         String start() throws IOException, InterruptedException {
+            for (String name : List.of("db", "s1", "s2", "gateway", LocalStack.DYNAMODB_LOCAL)) {
+                Path jar = LocalStack.Settings.builtJars(root).apply(name);
+                boolean isJar = List.of("db", "s1", "s2").contains(name);
+                if ((isJar && !Files.isRegularFile(jar)) || !owner.ports.containsKey(name)) {
+                    return "bench: --start needs " + (isJar ? root.relativize(jar) + " and " : "") + "a port for " + name
+                            + " in --ports: build with ./mvnw -q -B -ntp package -DskipTests -pl apps/db,apps/s1,apps/s2 -am"
+                            + " and give every component a port.";
+                }
+            }
             Files.createDirectories(dir.resolve("jars"));
             for (String name : List.of("db", "s1", "s2")) {
-                Path jar = root.resolve("apps/" + name + "/target/" + name + ".jar");
-                if (!Files.isRegularFile(jar) || !owner.ports.containsKey(name)) {
-                    return "bench: --start needs " + root.relativize(jar) + " and a port for " + name + " in --ports: build with"
-                            + " ./mvnw -q -B -ntp package -DskipTests -pl apps/db,apps/s1,apps/s2 -am.";
-                }
-                Files.copy(jar, dir.resolve("jars/" + name + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(LocalStack.Settings.builtJars(root).apply(name), dir.resolve("jars/" + name + ".jar"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            // tokens as under dev.java: s1 signs with its own key, db trusts a local issuer's callers
-            Files.deleteIfExists(dir.resolve("s1-signing.pem"));
-            Path key = LocalIssuer.signingKey(dir.resolve("s1-signing.pem"));
-            LocalIssuer issuer = LocalIssuer.create(dir.resolve("callers"));
+            stack = new LocalStack(new LocalStack.Settings(owner.ports, name -> dir.resolve("jars/" + name + ".jar"),
+                    dir.resolve("data"), dir, true, false, owner.jvmOptions, javaBin()));
+            Map.Entry<Integer, String> busy = stack.busy();
+            if (busy != null) {
+                return "bench: port " + busy.getKey() + " (" + busy.getValue() + ") is busy: stop what runs there (dev.java?) or give other --ports.";
+            }
             loadAtStart = loadAverage();
             Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "bench-stop"));
-            for (String name : List.of("db", "s1", "s2")) {
-                int port = owner.ports.get(name);
-                if (!Services.listeners(Set.of(port)).isEmpty()) {
-                    return "bench: port " + port + " (" + name + ") is busy: stop what runs there (dev.java?) or give other --ports.";
-                }
-                List<String> argv = new ArrayList<>(List.of(javaBin()));
-                argv.addAll(Arrays.asList(owner.jvmOptions.trim().split("\\s+")));
-                argv.addAll(List.of("-jar", dir.resolve("jars/" + name + ".jar").toString()));
-                ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                        .redirectOutput(dir.resolve(name + ".log").toFile());
-                Map<String, String> env = pb.environment();
-                env.keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("AUTH_") || k.startsWith("SERVER_")
-                        || k.startsWith("MANAGEMENT_"));
-                env.put("SERVER_PORT", String.valueOf(port));
-                env.put("MANAGEMENT_SERVER_PORT", String.valueOf(port + 1000));
-                env.put("DDB_LOCAL_TELEMETRY", "0");
-                env.put("DB_IN_MEMORY", "true");
-                env.put("DB_DATA_DIR", dir.resolve("dynamodb").toString());
-                env.put("DB_CALLER_JWKS_URI", issuer.jwks().toUri().toString());
-                env.put("DB_CALLER_ISSUER", LocalIssuer.ISSUER);
-                env.put("DB_URL", "http://127.0.0.1:" + owner.ports.get("db"));
-                env.put("DB_TOKEN_FILE", issuer.writeToken(name).toString());
-                env.put("AUTH_SIGNING_KEY_FILE", key.toString());
-                env.put("AUTH_JWKS_URI", "http://127.0.0.1:" + owner.ports.get("s1") + "/api/v1/user/.well-known/jwks.json");
-                env.put("AUTH_COMPAT", "false");
-                String prefix = switch (name) {
-                    case "db" -> "/api/v1/datastore";
-                    case "s1" -> "/api/v1/user";
-                    default -> "/api/v1/music";
-                };
+            for (LocalStack.Component c : stack.components()) {
+                Files.deleteIfExists(stack.log(c));
                 long t0 = System.nanoTime();
-                Process p = pb.start();
+                Process p = stack.start(c, root);
                 processes.add(p);
-                URI base = URI.create("http://127.0.0.1:" + port);
                 long deadline = t0 + 120_000_000_000L;
-                while (true) {
+                while (!LocalStack.ready(c)) {
                     if (!p.isAlive()) {
-                        return "bench: " + name + " exited (code " + p.exitValue() + ") while starting: see " + dir.resolve(name + ".log") + ".";
-                    }
-                    try (Conn c = new Conn(base, 1000)) {
-                        if (c.send("GET", prefix + "/readiness", null, null).status() == 200) {
-                            break;
-                        }
-                    } catch (IOException notYet) {
-                        // not listening yet
+                        return "bench: " + c.name() + " exited (code " + p.exitValue() + ") while starting: see " + stack.log(c) + ".";
                     }
                     if (System.nanoTime() > deadline) {
-                        return "bench: " + name + " was not ready within 120 s: see " + dir.resolve(name + ".log") + ".";
+                        return "bench: " + c.name() + " was not ready within 120 s: see " + stack.log(c) + ".";
                     }
                     Thread.sleep(20);
                 }
-                readyMillis.put(name, (System.nanoTime() - t0) / 1_000_000);
+                readyMillis.put(c.name(), (System.nanoTime() - t0) / 1_000_000);
             }
-            return load(URI.create("http://127.0.0.1:" + owner.ports.get("db")), issuer.token("loader"));
+            return load(URI.create("http://127.0.0.1:" + owner.ports.get("db")), stack.issuer.token("loader"));
         }
 
         /** The sample rows through db's /load, as the loader does; null when every row is in. */
@@ -473,9 +547,9 @@ public class bench implements Callable<Integer> {
                             continue;
                         }
                         StringBuilder body = new StringBuilder("{\"objtype\":\"").append(file[1]).append("\",\"uuid\":")
-                                .append(Report.q(f[f.length - 1].strip()));
+                                .append(BenchReport.q(f[f.length - 1].strip()));
                         for (int i = 2; i < file.length; i++) {
-                            body.append(',').append(Report.q(file[i])).append(':').append(Report.q(f[i - 2]));
+                            body.append(',').append(BenchReport.q(file[i])).append(':').append(BenchReport.q(f[i - 2]));
                         }
                         Response r = c.send("POST", "/api/v1/datastore/load", null, body.append('}').toString(), basic);
                         if (r.status() != 200) {
@@ -488,28 +562,16 @@ public class bench implements Callable<Integer> {
         }
 
         synchronized void stop() {
-            for (Process p : processes) {
-                p.destroy();
-            }
-            for (Process p : processes) {
-                try {
-                    if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-                    }
-                } catch (InterruptedException ex) {
-                    p.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-            }
+            List<Process> all = new ArrayList<>(processes);
+            java.util.Collections.reverse(all);
+            LocalStack.stop(all, java.time.Duration.ofSeconds(15));
             processes.clear();
         }
     }
 
     /** One connection's closed loop: send, wait for the whole answer, record, repeat until the end. */
     static final class Worker implements Runnable {
-        final URI base;
-        final List<String> paths;
-        final String auth;
+        final Load load;
         final int offset;
         final long start;
         final long end;
@@ -523,11 +585,8 @@ public class bench implements Callable<Integer> {
         long errors;
         final Map<String, Long> errorKinds = new LinkedHashMap<>();
 
-        Worker(URI base, List<String> paths, String auth, int offset, long start, long end, boolean record, int timeoutMillis,
-                CountDownLatch done) {
-            this.base = base;
-            this.paths = paths;
-            this.auth = auth;
+        Worker(Load load, int offset, long start, long end, boolean record, int timeoutMillis, CountDownLatch done) {
+            this.load = load;
             this.offset = offset;
             this.start = start;
             this.end = end;
@@ -541,17 +600,18 @@ public class bench implements Callable<Integer> {
             Conn conn = null;
             try {
                 for (int n = offset; System.nanoTime() < end; n++) {
-                    String path = paths.get(n % paths.size());
+                    int i = n % load.paths().size();
                     long t0 = System.nanoTime();
                     String error = null;
                     try {
                         if (conn == null) {
-                            conn = new Conn(base, timeoutMillis);
+                            conn = new Conn(load.base(), timeoutMillis);
                         }
-                        Response r = conn.send("GET", path, auth, null);
+                        Response r = conn.request(load.method(), load.paths().get(i), load.headers(),
+                                load.bodies() == null ? null : load.bodies().get(i));
                         if (r.status != 200) {
                             error = "HTTP " + r.status;
-                        } else if (!r.body.contains(path.substring(path.lastIndexOf('/') + 1))) {
+                        } else if (!r.body.contains(load.expect().get(i))) {
                             error = "200 without the id in the body";
                         }
                         if (r.close) {
@@ -634,14 +694,18 @@ public class bench implements Callable<Integer> {
             if (rawAuthorization != null) {
                 auth = rawAuthorization;
             }
+            String headers = (auth != null ? "Authorization: " + auth + "\r\n" : "")
+                    + (body != null ? "Content-Type: application/json\r\n" : "");
+            return request(method, path, headers, body);
+        }
+
+        /** {@code headers}: whole header lines, each ending in CRLF. */
+        Response request(String method, String path, String headers, String body) throws IOException {
             StringBuilder request = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
-                    .append(host).append("\r\nAccept: */*\r\nUser-Agent: bench\r\n");
-            if (auth != null) {
-                request.append("Authorization: ").append(auth).append("\r\n");
-            }
+                    .append(host).append("\r\nAccept: */*\r\nUser-Agent: bench\r\n").append(headers);
             byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             if (body != null) {
-                request.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
+                request.append("Content-Length: ").append(payload.length).append("\r\n");
             }
             request.append("\r\n");
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -925,6 +989,8 @@ public class bench implements Callable<Integer> {
         final Map<String, Long> rssMaxKb = new LinkedHashMap<>();
         final Map<String, Double> cpuMsPerRequest = new LinkedHashMap<>();
         final Map<String, String> jvmFlags = new LinkedHashMap<>();
+        /** Exceptions each watched service constructed while measured (JFR), by service; absent when not recorded. */
+        final Map<String, List<String>> exceptions = new LinkedHashMap<>();
 
         Scenario(String name, String url) {
             this.name = name;
@@ -1005,324 +1071,6 @@ public class bench implements Callable<Integer> {
 
         static double ms(long nanos) {
             return nanos / 1e6;
-        }
-    }
-
-    /** All scenarios of one run, and how to write them. */
-    static final class Report {
-        final Instant started;
-        final int connections;
-        final double warmup;
-        final double duration;
-        final String label;
-        final double loadBefore;
-        double loadAfter;
-        final List<Scenario> scenarios = new ArrayList<>();
-        final Map<String, Long> startupMillis = new LinkedHashMap<>();
-        double startupLoad = -1;
-        String startedWith = "";
-
-        Report(Instant started, int connections, double warmup, double duration, String label, double loadBefore) {
-            this.started = started;
-            this.connections = connections;
-            this.warmup = warmup;
-            this.duration = duration;
-            this.label = label;
-            this.loadBefore = loadBefore;
-        }
-
-        String when() {
-            return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(started);
-        }
-
-        String machine() {
-            return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
-                    + System.getProperty("os.arch") + ", bench on Java " + System.getProperty("java.version");
-        }
-
-        String text() {
-            StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "bench %s, %s; %d connections, %.0f s warm-up, %.0f s measured per scenario;"
-                    + " load average %.2f before, %.2f after%n", when(), machine(), connections, warmup, duration, loadBefore, loadAfter));
-            if (!label.isBlank()) {
-                b.append("label: ").append(label).append('\n');
-            }
-            if (!startupMillis.isEmpty()) {
-                List<String> parts = new ArrayList<>();
-                startupMillis.forEach((n, ms) -> parts.add(n + " " + ms + " ms"));
-                b.append(String.format(Locale.ROOT, "start-up, process start to readiness 200 (one after another, load average %.2f"
-                        + " at the first): %s%n", startupLoad, String.join(", ", parts)));
-                b.append("started with: ").append(startedWith).append('\n');
-            }
-            b.append(String.format(Locale.ROOT, "%-6s %10s %9s %9s %9s %9s %9s  %s%n", "read", "req/s", "p50 ms", "p90 ms",
-                    "p99 ms", "max ms", "errors", "url"));
-            for (Scenario s : scenarios) {
-                b.append(String.format(Locale.ROOT, "%-6s %10.0f %9.1f %9.1f %9.1f %9.1f %9d  %s%n", s.name, s.rps, s.p50, s.p90,
-                        s.p99, s.max, s.errors, s.url));
-            }
-            for (Scenario s : scenarios) {
-                if (!s.errorKinds.isEmpty()) {
-                    b.append(s.name).append(" errors: ").append(s.errorKinds).append('\n');
-                }
-                List<String> parts = new ArrayList<>();
-                s.rssMaxKb.forEach((name, kb) -> parts.add(String.format(Locale.ROOT, "%s %.0f MB", name, kb / 1024.0)));
-                b.append(s.name).append(" max RSS: ").append(parts.isEmpty() ? "n/a (no service listening on --ports here)"
-                        : String.join(", ", parts)).append('\n');
-                List<String> cpu = new ArrayList<>();
-                s.cpuMsPerRequest.forEach((name, ms) -> cpu.add(String.format(Locale.ROOT, "%s %.3f", name, ms)));
-                b.append(s.name).append(" CPU ms per request: ").append(String.join(", ", cpu)).append('\n');
-            }
-            if (!scenarios.isEmpty() && !scenarios.get(0).jvmFlags.isEmpty()) {
-                b.append("JVM flags: ");
-                List<String> parts = new ArrayList<>();
-                scenarios.get(0).jvmFlags.forEach((n, f) -> parts.add(n + " [" + f + "]"));
-                b.append(String.join(", ", parts)).append('\n');
-            }
-            return b.toString();
-        }
-
-        List<String> missed(Double targetRps, Double targetP99, Double targetRss) {
-            List<String> missed = new ArrayList<>();
-            for (Scenario s : scenarios) {
-                if (s.errors > 0) {
-                    missed.add(String.format(Locale.ROOT, "%s had %d errors", s.name, s.errors));
-                }
-                if (targetRps != null && s.rps < targetRps) {
-                    missed.add(String.format(Locale.ROOT, "%s %.0f req/s < %.0f", s.name, s.rps, targetRps));
-                }
-                if (targetP99 != null && s.p99 > targetP99) {
-                    missed.add(String.format(Locale.ROOT, "%s p99 %.1f ms > %.1f", s.name, s.p99, targetP99));
-                }
-                if (targetRss != null) {
-                    s.rssMaxKb.forEach((name, kb) -> {
-                        if (kb / 1024.0 > targetRss) {
-                            missed.add(String.format(Locale.ROOT, "%s RSS %.0f MB > %.0f (%s)", name, kb / 1024.0, targetRss, s.name));
-                        }
-                    });
-                }
-            }
-            return missed;
-        }
-
-        String json() {
-            StringBuilder b = new StringBuilder("{\n");
-            b.append("  \"started\": ").append(q(started.toString())).append(",\n");
-            b.append("  \"machine\": ").append(q(machine())).append(",\n");
-            b.append("  \"connections\": ").append(connections).append(",\n");
-            b.append("  \"warmup_seconds\": ").append(num(warmup)).append(",\n");
-            b.append("  \"duration_seconds\": ").append(num(duration)).append(",\n");
-            b.append("  \"label\": ").append(q(label)).append(",\n");
-            b.append("  \"load_average_before\": ").append(num(loadBefore)).append(",\n");
-            b.append("  \"load_average_after\": ").append(num(loadAfter)).append(",\n");
-            b.append("  \"startup_ms\": ").append(object(startupMillis, String::valueOf)).append(",\n");
-            b.append("  \"startup_load_average\": ").append(num(startupLoad)).append(",\n");
-            b.append("  \"started_with\": ").append(q(startedWith)).append(",\n");
-            b.append("  \"scenarios\": [");
-            for (int i = 0; i < scenarios.size(); i++) {
-                Scenario s = scenarios.get(i);
-                b.append(i == 0 ? "\n" : ",\n").append("    {\n");
-                b.append("      \"name\": ").append(q(s.name)).append(",\n");
-                b.append("      \"url\": ").append(q(s.url)).append(",\n");
-                b.append("      \"seconds\": ").append(num(s.seconds)).append(",\n");
-                b.append("      \"requests\": ").append(s.ok + s.errors).append(",\n");
-                b.append("      \"errors\": ").append(s.errors).append(",\n");
-                b.append("      \"error_kinds\": ").append(object(s.errorKinds, v -> String.valueOf(v))).append(",\n");
-                b.append("      \"rps\": ").append(num(s.rps)).append(",\n");
-                b.append("      \"latency_ms\": {\"mean\": ").append(num(s.mean)).append(", \"p50\": ").append(num(s.p50))
-                        .append(", \"p90\": ").append(num(s.p90)).append(", \"p99\": ").append(num(s.p99)).append(", \"max\": ")
-                        .append(num(s.max)).append("},\n");
-                b.append("      \"rss_max_mb\": ").append(object(s.rssMaxKb, kb -> num(kb / 1024.0))).append(",\n");
-                b.append("      \"cpu_ms_per_request\": ").append(object(s.cpuMsPerRequest, Report::num)).append(",\n");
-                b.append("      \"jvm_flags\": ").append(object(s.jvmFlags, Report::q)).append(",\n");
-                b.append("      \"per_second\": {\"rps\": ").append(array(s.perSecondRps)).append(", \"p50_ms\": ")
-                        .append(array(s.perSecondP50)).append(", \"p99_ms\": ").append(array(s.perSecondP99)).append("}\n");
-                b.append("    }");
-            }
-            b.append("\n  ]\n}\n");
-            return b.toString();
-        }
-
-        static <V> String object(Map<String, V> map, java.util.function.Function<V, String> value) {
-            List<String> parts = new ArrayList<>();
-            map.forEach((k, v) -> parts.add(q(k) + ": " + value.apply(v)));
-            return "{" + String.join(", ", parts) + "}";
-        }
-
-        static String array(double[] values) {
-            List<String> parts = new ArrayList<>();
-            for (double v : values) {
-                parts.add(num(v));
-            }
-            return "[" + String.join(", ", parts) + "]";
-        }
-
-        static String num(double v) {
-            if (Double.isNaN(v) || Double.isInfinite(v)) {
-                return "null";
-            }
-            return String.format(Locale.ROOT, "%.3f", v).replaceAll("\\.?0+$", "");
-        }
-
-        static String q(String s) {
-            StringBuilder b = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    case '\r' -> b.append("\\r");
-                    case '\t' -> b.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            b.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            b.append(c);
-                        }
-                    }
-                }
-            }
-            return b.append('"').toString();
-        }
-
-        static String esc(String s) {
-            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-        }
-
-        /**
-         * Three panels: requests per second over the measured time, p50 and p99 per second, and each service's max
-         * RSS. Scenarios follow each other on the time axis.
-         */
-        String svg() {
-            int w = 900;
-            int h = 590;
-            int left = 60;
-            int right = 20;
-            int plotW = w - left - right;
-            String[] colours = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
-            StringBuilder b = new StringBuilder();
-            b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
-                    .append("\" viewBox=\"0 0 ").append(w).append(' ').append(h).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
-            b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-            b.append(text(left, 20, 15, "bold", String.format(Locale.ROOT, "bench %s: %d connections, load average %.2f/%.2f",
-                    when(), connections, loadBefore, loadAfter)));
-            int y = 38;
-            for (int i = 0; i < scenarios.size(); i++) {
-                Scenario s = scenarios.get(i);
-                b.append(text(left, y, 12, "normal", String.format(Locale.ROOT,
-                        "%s: %.0f req/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms, %d errors", s.name, s.rps, s.p50, s.p90,
-                        s.p99, s.max, s.errors)).replace("<text ", "<text fill=\"" + colours[i % colours.length] + "\" "));
-                y += 16;
-            }
-            int total = scenarios.stream().mapToInt(s -> s.perSecondRps.length).sum();
-            total = Math.max(total, 1);
-            // panel 1: throughput
-            int top1 = 90;
-            int ph = 150;
-            double maxRps = 1;
-            double maxLat = 1;
-            for (Scenario s : scenarios) {
-                for (double v : s.perSecondRps) {
-                    maxRps = Math.max(maxRps, v);
-                }
-                for (double v : s.perSecondP99) {
-                    maxLat = Math.max(maxLat, v);
-                }
-            }
-            maxRps = nice(maxRps);
-            maxLat = nice(maxLat);
-            b.append(axes(left, top1, plotW, ph, maxRps, "requests/s (each second)"));
-            b.append(axes(left, top1 + ph + 50, plotW, ph, maxLat, "latency ms: p99 (solid), p50 (dashed)"));
-            int offset = 0;
-            for (int i = 0; i < scenarios.size(); i++) {
-                Scenario s = scenarios.get(i);
-                String c = colours[i % colours.length];
-                b.append(polyline(s.perSecondRps, offset, total, left, top1, plotW, ph, maxRps, c, ""));
-                b.append(polyline(s.perSecondP99, offset, total, left, top1 + ph + 50, plotW, ph, maxLat, c, ""));
-                b.append(polyline(s.perSecondP50, offset, total, left, top1 + ph + 50, plotW, ph, maxLat, c, " stroke-dasharray=\"4 3\""));
-                double x = left + plotW * (offset + s.perSecondRps.length / 2.0) / total;
-                b.append(text(x - 20, top1 + 14, 12, "bold", s.name).replace("<text ", "<text fill=\"" + c + "\" "));
-                offset += s.perSecondRps.length;
-            }
-            b.append(text(left + plotW / 2.0 - 40, top1 + 2 * ph + 50 + 28, 11, "normal", "seconds measured"));
-            // panel 3: RSS bars (max over all scenarios)
-            Map<String, Long> rss = new LinkedHashMap<>();
-            for (Scenario s : scenarios) {
-                s.rssMaxKb.forEach((k, v) -> rss.merge(k, v, Math::max));
-            }
-            int top3 = top1 + 2 * ph + 50 + 45;
-            b.append(text(left, top3, 12, "bold", "max RSS while measured (MB)"));
-            double maxMb = 300;
-            for (long kb : rss.values()) {
-                maxMb = Math.max(maxMb, kb / 1024.0);
-            }
-            int by = top3 + 8;
-            if (rss.isEmpty()) {
-                b.append(text(left, by + 14, 12, "normal", "n/a: no service listening on the --ports on this machine"));
-            }
-            for (Map.Entry<String, Long> e : rss.entrySet()) {
-                double mb = e.getValue() / 1024.0;
-                double bw = (plotW - 120) * mb / maxMb;
-                b.append(text(left - 30, by + 11, 12, "normal", e.getKey()));
-                b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"#7f7f7f\"/>%n", left, by, bw));
-                b.append(text(left + bw + 6, by + 11, 12, "normal", String.format(Locale.ROOT, "%.0f", mb)));
-                by += 16;
-            }
-            if (!rss.isEmpty()) {
-                double x300 = left + (plotW - 120) * 300 / maxMb;
-                b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d62728\" stroke-dasharray=\"3 3\"/>%n",
-                        x300, top3 + 4, x300, by));
-                b.append(text(x300 + 4, top3, 11, "normal", "300 MB"));
-            }
-            if (!startupMillis.isEmpty()) {
-                List<String> parts = new ArrayList<>();
-                startupMillis.forEach((n, ms) -> parts.add(String.format(Locale.ROOT, "%s %.1f s", n, ms / 1000.0)));
-                b.append(text(left, by + 18, 12, "normal", "start-up to readiness (--start): " + String.join(", ", parts)));
-            }
-            b.append("</svg>\n");
-            return b.toString();
-        }
-
-        static double nice(double v) {
-            double p = Math.pow(10, Math.floor(Math.log10(v)));
-            for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-                if (m * p >= v * 1.05) {
-                    return m * p;
-                }
-            }
-            return 10 * p;
-        }
-
-        static String axes(int x, int y, int w, int h, double max, String title) {
-            StringBuilder b = new StringBuilder();
-            b.append(text(x, y - 6, 12, "bold", title));
-            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n", x, y, w, h));
-            for (int i = 0; i <= 4; i++) {
-                double v = max * i / 4;
-                double ly = y + h - h * i / 4.0;
-                b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n", x, ly, x + w, ly));
-                b.append(text(x - 6, ly + 4, 11, "normal", num(v)).replace("<text ", "<text text-anchor=\"end\" "));
-            }
-            return b.toString();
-        }
-
-        static String polyline(double[] values, int offset, int total, int x, int y, int w, int h, double max, String colour,
-                String extra) {
-            if (values.length == 0) {
-                return "";
-            }
-            StringBuilder pts = new StringBuilder();
-            for (int i = 0; i < values.length; i++) {
-                double px = x + w * (offset + i + 0.5) / total;
-                double py = y + h - h * Math.min(values[i], max) / max;
-                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
-            }
-            return "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.5\"" + extra + " points=\"" + pts.toString().trim()
-                    + "\"/>\n";
-        }
-
-        static String text(double x, double y, int size, String weight, String s) {
-            return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" font-weight=\"%s\">%s</text>%n", x, y, size,
-                    weight, esc(s));
         }
     }
 }

@@ -391,7 +391,7 @@ public class e2e implements Callable<Integer> {
                 throw new Fail("cannot prepare " + dir + " for the CDS training run (" + ex.getMessage() + "): run without --skip-build.");
             }
             Sh.Result r = Podman.run(List.of("run", "--rm", "--network", "none", "-u", "0:0", "-v", dir + ":/app", "-w", "/tmp",
-                    "-e", "DB_IN_MEMORY=true", Podman.NOFILE, Podman.NPROC, "--tls-verify=false", base,
+                    "-e", "DB_DYNAMODB_ENDPOINT=http://127.0.0.1:9", "-e", "DB_CREATE_TABLES=false", Podman.NOFILE, Podman.NPROC, "--tls-verify=false", base,
                     "java", "-XX:ArchiveClassesAtExit=/app/" + svc + ".jsa", "-Dspring.context.exit=onRefresh", "-jar", "/app/" + svc + ".jar"),
                     Duration.ofMinutes(5));
             if (r.exit != 0) {

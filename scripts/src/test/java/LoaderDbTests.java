@@ -32,6 +32,7 @@ class LoaderDbTests {
     static final String TOKEN = ISSUER.token("loader");
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    static DynamoDbLocal dynamo;
     static Process db;
     static String url;
     static Path log;
@@ -43,13 +44,14 @@ class LoaderDbTests {
     static void startDb() throws Exception {
         assertThat(JAR).as("%s is missing: build it with ./mvnw -q -B -ntp package -DskipTests -pl apps/db -am"
                 + " (./mvnw verify builds it before the scripts module)", JAR).isRegularFile();
+        dynamo = DynamoDbLocal.start();
         int port = TestPorts.free();
         url = "http://127.0.0.1:" + port;
         log = Files.createTempFile("loader-db", ".log");
         ProcessBuilder pb = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SERVER_PORT", String.valueOf(port));
-        pb.environment().put("DB_IN_MEMORY", "true");
+        pb.environment().put("DB_DYNAMODB_ENDPOINT", dynamo.url);
         pb.environment().put("DB_CALLER_JWKS_URI", ISSUER.jwks().toUri().toString());
         pb.environment().put("DB_CALLER_ISSUER", LocalIssuer.ISSUER);
         pb.environment().put("MANAGEMENT_SERVER_PORT", String.valueOf(TestPorts.free()));
@@ -77,6 +79,9 @@ class LoaderDbTests {
             if (!db.waitFor(20, TimeUnit.SECONDS)) {
                 db.destroyForcibly().waitFor();
             }
+        }
+        if (dynamo != null) {
+            dynamo.close();
         }
     }
 

@@ -39,18 +39,21 @@ final class AppProcesses {
 	private AppProcesses() {
 	}
 
-	static Map<String, String> db(Path dataDir, String dynamoEndpoint) throws IOException {
+	/** db's settings against the DynamoDB Local on {@code dynamoPort}, as the local stack and minikube run it. */
+	static Map<String, String> db(int dynamoPort) throws IOException {
 		Map<String, String> env = new HashMap<>();
 		env.put("JAVA_TOOL_OPTIONS", JVM);
-		env.put("DB_DATA_DIR", dataDir.toString());
 		env.put("MANAGEMENT_SERVER_PORT", String.valueOf(ServiceProcess.freePort()));
 		env.put("DB_CALLER_JWKS_URI", CALLERS.writeJwks(ServiceProcess.WORK.resolve("callers/jwks.json")).toUri().toString());
 		env.put("DB_CALLER_ISSUER", CALLERS.issuer());
-		if (dynamoEndpoint != null) {
-			env.put("DB_DYNAMODB_ENDPOINT", dynamoEndpoint);
-			env.put("DB_DYNAMODB_EMBEDDED", "false");
-		}
+		env.put("DB_DYNAMODB_ENDPOINT", "http://127.0.0.1:" + dynamoPort);
 		return env;
+	}
+
+	/** DynamoDB Local on a free port, its data in a fresh folder named {@code name}, ready. */
+	static ServiceProcess dynamoDbLocal(String name) throws Exception {
+		int port = ServiceProcess.freePort();
+		return ServiceProcess.dynamoDbLocal(port, ServiceProcess.WORK.resolve(name + "-" + port)).start().awaitReady(START);
 	}
 
 	static Map<String, String> s1(int dbPort) throws IOException {

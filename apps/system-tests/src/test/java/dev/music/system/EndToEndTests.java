@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** s1 and s2 over the real db over DynamoDB Local (embedded in db), all as separate processes. */
+/** s1 and s2 over the real db over DynamoDB Local, all as separate processes. */
 class EndToEndTests {
 
 	static ServiceProcess db;

@@ -22,8 +22,13 @@ class FaultTests {
 	@Test
 	void dbStoppedAndRestarted() throws Exception {
 		int dbPort = ServiceProcess.freePort();
+		try (ServiceProcess dynamo = AppProcesses.dynamoDbLocal("fault-db-dynamodb")) {
+			dbStoppedAndRestarted(dbPort, AppProcesses.db(dynamo.port()));
+		}
+	}
+
+	private void dbStoppedAndRestarted(int dbPort, Map<String, String> dbEnv) throws Exception {
 		int s1Port = ServiceProcess.freePort();
-		Map<String, String> dbEnv = AppProcesses.db(ServiceProcess.WORK.resolve("fault-db-" + dbPort), null);
 		try (ServiceProcess db = ServiceProcess.service("db", dbPort, "/api/v1/datastore", dbEnv).start();
 				ServiceProcess s1 = ServiceProcess.service("s1", s1Port, "/api/v1/user", AppProcesses.s1(dbPort)).start();
 				ServiceProcess s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music",
@@ -49,7 +54,7 @@ class FaultTests {
 		Path dynamoData = ServiceProcess.WORK.resolve("fault-dynamodb-" + dynamoPort);
 		int dbPort = ServiceProcess.freePort();
 		int s1Port = ServiceProcess.freePort();
-		Map<String, String> dbEnv = new HashMap<>(AppProcesses.db(dynamoData, "http://127.0.0.1:" + dynamoPort));
+		Map<String, String> dbEnv = new HashMap<>(AppProcesses.db(dynamoPort));
 		dbEnv.put("DB_DYNAMODB_CALL_TIMEOUT", "PT5S");
 		dbEnv.put("DB_DYNAMODB_ATTEMPT_TIMEOUT", "PT2S");
 		try (ServiceProcess dynamo = ServiceProcess.dynamoDbLocal(dynamoPort, dynamoData).start()) {

@@ -67,7 +67,7 @@ final class ServiceProcess implements AutoCloseable {
 	static ServiceProcess dynamoDbLocal(int port, Path dataDir) throws IOException {
 		String classpath = Files.readString(Path.of("target", "dynamodb-local.classpath")).strip();
 		Files.createDirectories(dataDir);
-		return new ServiceProcess("dynamodb-local", List.of(java(), "-cp", classpath,
+		return new ServiceProcess("dynamodb-local", List.of(java(), "-XX:+UseSerialGC", "-Xmx256m", "-cp", classpath,
 				"com.amazonaws.services.dynamodbv2.local.main.ServerRunner", "-port", String.valueOf(port), "-sharedDb", "-disableTelemetry",
 				"-dbPath", dataDir.toString()), Map.of(), port, null);
 	}
@@ -120,6 +120,10 @@ final class ServiceProcess implements AutoCloseable {
 
 	int port() {
 		return this.port;
+	}
+
+	long pid() {
+		return this.process.pid();
 	}
 
 	@Override

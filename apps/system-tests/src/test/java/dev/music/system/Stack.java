@@ -1,12 +1,14 @@
 package dev.music.system;
 
 /**
- * db (embedded DynamoDB Local), s1 and s2 started once for the test classes that only use them; stopped when
+ * DynamoDB Local, db, s1 and s2 started once for the test classes that only use them; stopped when
  * the test JVM ends. Tests that stop processes start their own.
  */
 final class Stack {
 
 	private static Stack running;
+
+	final ServiceProcess dynamoDbLocal;
 
 	final ServiceProcess db;
 
@@ -15,10 +17,11 @@ final class Stack {
 	final ServiceProcess s2;
 
 	private Stack() throws Exception {
+		this.dynamoDbLocal = AppProcesses.dynamoDbLocal("stack-dynamodb");
 		int dbPort = ServiceProcess.freePort();
 		int s1Port = ServiceProcess.freePort();
-		this.db = ServiceProcess.service("db", dbPort, "/api/v1/datastore",
-				AppProcesses.db(ServiceProcess.WORK.resolve("stack-data-" + dbPort), null)).start();
+		this.db = ServiceProcess.service("db", dbPort, "/api/v1/datastore", AppProcesses.db(this.dynamoDbLocal.port()))
+			.start();
 		this.s1 = ServiceProcess.service("s1", s1Port, "/api/v1/user", AppProcesses.s1(dbPort)).start();
 		this.s2 = ServiceProcess.service("s2", ServiceProcess.freePort(), "/api/v1/music", AppProcesses.s2(dbPort, s1Port))
 			.start();
@@ -36,7 +39,7 @@ final class Stack {
 	}
 
 	private void close() {
-		for (ServiceProcess process : new ServiceProcess[] { this.s2, this.s1, this.db }) {
+		for (ServiceProcess process : new ServiceProcess[] { this.s2, this.s1, this.db, this.dynamoDbLocal }) {
 			try {
 				process.close();
 			}

@@ -19,9 +19,9 @@ public final class Probes {
 
 	public static RouterFunction<ServerResponse> routes(String prefix, BooleanSupplier ready) {
 		return RouterFunctions.route()
-			.GET(prefix + "/health", (request) -> ServerResponse.ok().body(Map.of("status", "UP")))
+			.GET(prefix + "/health", (request) -> JsonResponses.ok(Map.of("status", "UP")))
 			.GET(prefix + "/readiness", (request) -> ready.getAsBoolean()
-					? ServerResponse.ok().body(Map.of("status", "READY"))
+					? JsonResponses.ok(Map.of("status", "READY"))
 					: ErrorResponses.error(HttpStatus.SERVICE_UNAVAILABLE, "not ready"))
 			.build();
 	}

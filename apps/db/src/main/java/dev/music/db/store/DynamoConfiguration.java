@@ -1,11 +1,7 @@
 package dev.music.db.store;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -24,8 +20,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The DynamoDB client: an in-process DynamoDB Local when no endpoint is configured and embedding is on (the
- * local default), otherwise the AWS SDK client against the endpoint or AWS itself.
+ * The DynamoDB client: the AWS SDK client against the configured endpoint (DynamoDB Local, locally and in
+ * minikube) or, without one, AWS itself. DynamoDB Local is never inside db: the local stack runs it as its own
+ * process, as minikube runs it as its own pod.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DynamoProperties.class)
@@ -33,33 +30,9 @@ public class DynamoConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(DynamoConfiguration.class);
 
-	/** The client, and the embedded engine when there is one, closed together when db stops. */
-	record Connection(DynamoDbClient client, AmazonDynamoDBLocal embedded) implements AutoCloseable {
-
-		@Override
-		public void close() {
-			if (this.embedded != null) {
-				this.embedded.shutdown();
-			}
-			else {
-				this.client.close();
-			}
-		}
-
-	}
-
 	@Bean
-	Connection dynamoConnection(DynamoProperties properties) {
-		if (properties.usesEmbedded()) {
-			AmazonDynamoDBLocal local = embedded(properties);
-			return new Connection(local.dynamoDbClient(), local);
-		}
-		return new Connection(sdkClient(properties), null);
-	}
-
-	@Bean(destroyMethod = "")
-	DynamoDbClient dynamoDbClient(Connection connection) {
-		return connection.client();
+	DynamoDbClient dynamoDbClient(DynamoProperties properties) {
+		return sdkClient(properties);
 	}
 
 	private static DynamoDbClient sdkClient(DynamoProperties properties) {
@@ -88,27 +61,6 @@ public class DynamoConfiguration {
 	private static AwsCredentialsProvider localCredentials() {
 		return AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
 				StaticCredentialsProvider.create(AwsBasicCredentials.create("dynamodblocal", "dynamodblocal")));
-	}
-
-	private static AmazonDynamoDBLocal embedded(DynamoProperties properties) {
-		// The Boolean of DynamoDBEmbedded.create is "disable telemetry": DynamoDB Local 2.x otherwise reports
-		// its start-up to AWS. db sends nothing anywhere but to DynamoDB.
-		AmazonDynamoDBLocal local;
-		if (properties.inMemory()) {
-			local = DynamoDBEmbedded.create(true);
-		}
-		else {
-			Path dir = properties.dataDir().toAbsolutePath();
-			try {
-				Files.createDirectories(dir);
-			}
-			catch (java.io.IOException ex) {
-				throw new DynamoStartupException("-", properties, "cannot create data folder " + dir, ex);
-			}
-			local = DynamoDBEmbedded.create(dir.resolve("dynamodb-local.db").toFile(), true);
-		}
-		log.info("DynamoDB: {}", properties.describeEndpoint());
-		return local;
 	}
 
 }

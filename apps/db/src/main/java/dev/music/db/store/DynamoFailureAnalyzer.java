@@ -11,8 +11,8 @@ class DynamoFailureAnalyzer extends AbstractFailureAnalyzer<DynamoStartupExcepti
 		String description = "db could not prepare DynamoDB table '" + cause.table() + "' at " + cause.endpoint()
 				+ " using credentials from " + cause.credentials() + ": " + cause.getMessage()
 				+ ((cause.getCause() != null) ? " (" + cause.getCause().getMessage() + ")" : "");
-		String action = "Check that DynamoDB answers at that endpoint (DB_DYNAMODB_ENDPOINT; unset it to use the "
-				+ "embedded DynamoDB Local), that the region (AWS_REGION) and table names (DB_MUSIC_TABLE, "
+		String action = "Check that DynamoDB answers at that endpoint (DB_DYNAMODB_ENDPOINT: on this machine "
+				+ "./jbang scripts/dev.java runs DynamoDB Local on port 8000; empty means AWS), that the region (AWS_REGION) and table names (DB_MUSIC_TABLE, "
 				+ "DB_USER_TABLE) are right, and, in AWS, that the pod's IAM role may DescribeTable/CreateTable "
 				+ "on the table; or set DB_CREATE_TABLES=false when the tables are managed elsewhere.";
 		return new FailureAnalysis(description, action, cause);

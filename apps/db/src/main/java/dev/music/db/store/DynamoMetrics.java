@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * {@code dynamodb_calls_seconds}: every DynamoDB call db makes, by operation, table and outcome
  * ({@code success}, {@code condition_failed}, {@code unreachable}, {@code throttled}, {@code server_error},
  * {@code no_table}, {@code error}), as a histogram, for the dashboard and the alerts. Measured around the call,
- * so it covers the embedded engine and the SDK client alike (including the SDK's retries).
+ * so it includes the SDK's retries.
  */
 @Component
 public class DynamoMetrics {

@@ -1,6 +1,5 @@
 package dev.music.db.store;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,10 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How db reaches DynamoDB. See the settings table in apps/db/README.md for the environment variables.
  *
  * @param region AWS region ({@code AWS_REGION})
- * @param endpoint endpoint override, e.g. DynamoDB Local in minikube ({@code DB_DYNAMODB_ENDPOINT})
- * @param embedded with no endpoint, run DynamoDB Local in this process ({@code DB_DYNAMODB_EMBEDDED})
- * @param dataDir where the embedded DynamoDB Local keeps its data ({@code DB_DATA_DIR})
- * @param inMemory keep the embedded data in memory only ({@code DB_IN_MEMORY})
+ * @param endpoint endpoint override: DynamoDB Local locally and in minikube ({@code DB_DYNAMODB_ENDPOINT}); empty
+ * means AWS
  * @param createTables create missing tables at start-up ({@code DB_CREATE_TABLES}); never in AWS unless asked
  * @param musicTable the songs table ({@code DB_MUSIC_TABLE})
  * @param userTable the users table ({@code DB_USER_TABLE})
@@ -24,29 +21,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("dynamodb")
 public record DynamoProperties(@DefaultValue("us-east-1") String region, @DefaultValue("") String endpoint,
-		@DefaultValue("true") boolean embedded, @DefaultValue(".data/dynamodb") Path dataDir,
-		@DefaultValue("false") boolean inMemory, @DefaultValue("true") boolean createTables,
+		@DefaultValue("true") boolean createTables,
 		@DefaultValue("music") String musicTable, @DefaultValue("user") String userTable,
 		@DefaultValue("PT2S") Duration apiCallTimeout, @DefaultValue("PT0.8S") Duration apiCallAttemptTimeout,
 		@DefaultValue("PT60S") Duration startupTimeout) {
 
-	boolean usesEmbedded() {
-		return this.endpoint.isBlank() && this.embedded;
-	}
-
 	/** Where requests go, for messages. */
 	String describeEndpoint() {
-		if (usesEmbedded()) {
-			return this.inMemory ? "embedded DynamoDB Local (in memory)" : "embedded DynamoDB Local (" + this.dataDir + ")";
-		}
 		return this.endpoint.isBlank() ? "AWS DynamoDB in " + this.region : this.endpoint;
 	}
 
 	/** Where credentials come from, for messages; never the credentials themselves. */
 	String describeCredentials() {
-		if (usesEmbedded()) {
-			return "none needed (in-process)";
-		}
 		return this.endpoint.isBlank() ? "the AWS default credential chain (environment, web identity/IRSA, Pod Identity, profile, instance role)"
 				: "the AWS default credential chain, or a placeholder when it has none (DynamoDB Local ignores credentials)";
 	}

@@ -14,6 +14,7 @@ import dev.music.common.web.Functions;
 import dev.music.common.web.Ids;
 import dev.music.common.web.Items;
 import dev.music.common.web.JsonBodies;
+import dev.music.common.web.JsonResponses;
 import dev.music.common.web.Pages;
 import dev.music.common.web.Probes;
 import dev.music.db.caller.Caller;
@@ -63,13 +64,13 @@ public class DatastoreRoutes {
 				Requests.Key key = key(request);
 				Caller.require(namespace, Operation.READ, key.type());
 				List<Map<String, String>> items = read.apply(key);
-				return ServerResponse.status(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK).body(Items.of(items));
+				return JsonResponses.of(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK, Items.of(items));
 			})
 			.GET(PREFIX + "/list", (request) -> {
 				Requests.Page page = page(request);
 				Caller.require(namespace, Operation.LIST, page.type());
 				ItemStore.Page found = list.apply(page);
-				return ServerResponse.ok().body(Items.page(found.items(), found.next()));
+				return JsonResponses.ok(Items.page(found.items(), found.next()));
 			})
 			.GET(PREFIX + "/credential", (request) -> {
 				Requests.Key key = key(request);
@@ -78,7 +79,7 @@ public class DatastoreRoutes {
 				}
 				Caller.require(namespace, Operation.CREDENTIAL, key.type());
 				return credential.apply(key.id())
-					.map((found) -> ServerResponse.ok().body(found))
+					.map((found) -> JsonResponses.ok(found))
 					.orElseGet(() -> ErrorResponses.error(HttpStatus.NOT_FOUND, "no such item"));
 			})
 			.POST(PREFIX + "/write", (request) -> {
@@ -88,7 +89,7 @@ public class DatastoreRoutes {
 				refuse(body, "uuid");
 				type.check(body, true);
 				String id = write.apply(new Requests.Item(type, null, body));
-				return ServerResponse.ok().body(Map.of(type.keyName(), id));
+				return JsonResponses.ok(Map.of(type.keyName(), id));
 			})
 			.PUT(PREFIX + "/update", (request) -> {
 				Requests.Key key = key(request);
@@ -104,7 +105,7 @@ public class DatastoreRoutes {
 				Caller.require(namespace, Operation.DELETE, key.type());
 				String owner = request.param("owner").map((o) -> Ids.uuid("owner", o)).orElse(null);
 				return switch (delete.apply(new Requests.Deletion(key.type(), key.id(), owner))) {
-					case DELETED -> ServerResponse.ok().body(Map.of());
+					case DELETED -> JsonResponses.ok(Map.of());
 					case NOT_FOUND -> ErrorResponses.error(HttpStatus.NOT_FOUND, "no such item");
 					case NOT_OWNER -> ErrorResponses.error(HttpStatus.PRECONDITION_FAILED, "the item has another owner");
 				};
@@ -126,7 +127,7 @@ public class DatastoreRoutes {
 					Map<String, String> answer = new LinkedHashMap<>();
 					answer.put(type.keyName(), id);
 					answer.put("result", outcome.name().toLowerCase());
-					return ServerResponse.ok().body(answer);
+					return JsonResponses.ok(answer);
 				}
 				catch (InvalidInput ex) {
 					return loadError(HttpStatus.BAD_REQUEST, ex.getMessage());
@@ -164,7 +165,7 @@ public class DatastoreRoutes {
 	}
 
 	private static ServerResponse found(boolean found) {
-		return found ? ServerResponse.ok().body(Map.of())
+		return found ? JsonResponses.ok(Map.of())
 				: ErrorResponses.error(HttpStatus.NOT_FOUND, "no such item");
 	}
 

@@ -35,7 +35,7 @@ class DynamoStartupTests {
 
 	@Test
 	void theAnalysisNamesTableEndpointAndCredentialSourceButNoSecret() {
-		DynamoProperties aws = new DynamoProperties("eu-west-1", "", false, null, false, false, "songs", "people",
+		DynamoProperties aws = new DynamoProperties("eu-west-1", "", false, "songs", "people",
 				java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5));
 		DynamoStartupException ex = new DynamoStartupException("songs", aws, "cannot describe or create the table",
 				new RuntimeException("AccessDenied"));

@@ -1,8 +1,5 @@
 package dev.music.db.store;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,7 +11,6 @@ import dev.music.common.Unavailable;
 import dev.music.db.item.ObjectType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +31,7 @@ class ItemStoreTests {
 	@BeforeAll
 	static void start() {
 		local = DynamoDBEmbedded.create(true);
-		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true, "music",
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, "music",
 				"user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		tables = new Tables(local.dynamoDbClient(), properties);
 		tables.afterPropertiesSet();
@@ -113,7 +109,7 @@ class ItemStoreTests {
 
 	@Test
 	void aMissingTableIsUnavailableAndNotReady() {
-		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, false, "nope",
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", false, "nope",
 				"nope2", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		Tables missing = new Tables(local.dynamoDbClient(), properties);
 		ItemStore broken = new ItemStore(local.dynamoDbClient(), missing, new DynamoMetrics(registry));
@@ -127,7 +123,7 @@ class ItemStoreTests {
 
 	@Test
 	void aTableDeletedUnderARunningDbIsCreatedAgainAndDbIsReadyAgain() {
-		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true,
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", true,
 				"gone-music", "gone-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		Tables own = new Tables(local.dynamoDbClient(), properties);
 		own.afterPropertiesSet();
@@ -145,33 +141,8 @@ class ItemStoreTests {
 	}
 
 	@Test
-	void aCreateTableThatFindsTheTableMadeByAnEarlierTimedOutAttemptStartsDb() {
-		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, true,
-				"retried-music", "retried-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
-		// as when the SDK retries a CreateTable whose first attempt timed out on the client but was carried out:
-		// every CreateTable reaches DynamoDB Local twice, so the one db sees answers "preexisting table"
-		DynamoDbClient real = local.dynamoDbClient();
-		DynamoDbClient retrying = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
-				new Class<?>[] { DynamoDbClient.class }, (proxy, method, args) -> {
-					try {
-						if (method.getName().equals("createTable")) {
-							method.invoke(real, args);
-						}
-						return method.invoke(real, args);
-					}
-					catch (InvocationTargetException ex) {
-						throw ex.getCause();
-					}
-				});
-		Tables retried = new Tables(retrying, properties);
-		retried.afterPropertiesSet();
-		assertThat(retried.ready()).isTrue();
-		assertThat(real.listTables().tableNames()).contains("retried-music", "retried-user");
-	}
-
-	@Test
 	void aMissingTableThatDbDoesNotOwnIsNeverCreated() {
-		DynamoProperties properties = new DynamoProperties("us-east-1", "", true, Path.of("unused"), true, false,
+		DynamoProperties properties = new DynamoProperties("us-east-1", "", false,
 				"managed-music", "managed-user", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		Tables managed = new Tables(local.dynamoDbClient(), properties);
 		assertThat(managed.ready()).isFalse();

@@ -8,6 +8,7 @@ import java.util.Date;
 import dev.music.common.auth.TestIssuer;
 import dev.music.common.web.HttpCalls;
 import dev.music.common.web.HttpCalls.Answer;
+import dev.music.db.store.DynamoDbLocalServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,11 +23,24 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every db route and status, through real HTTP, on the embedded DynamoDB Local (in memory). Callers present tokens
- * from a test issuer that stands in for the cluster's ServiceAccount issuer, as scripts/dev.java's does locally.
+ * Every db route and status, through real HTTP, on DynamoDB Local (in memory) as db uses it: over HTTP. Callers
+ * present tokens from a test issuer that stands in for the cluster's ServiceAccount issuer, as scripts/dev.java's
+ * does locally.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "dynamodb.in-memory=true")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DatastoreRoutesTests {
+
+	@DynamicPropertySource
+	static void dynamoDb(DynamicPropertyRegistry registry) {
+		registry.add("dynamodb.endpoint", () -> {
+			try {
+				return DynamoDbLocalServer.url();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("DynamoDB Local did not start", ex);
+			}
+		});
+	}
 
 	private static final String P = "/api/v1/datastore";
 

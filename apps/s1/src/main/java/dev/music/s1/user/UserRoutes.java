@@ -13,6 +13,7 @@ import dev.music.common.web.Functions;
 import dev.music.common.web.Ids;
 import dev.music.common.web.Items;
 import dev.music.common.web.JsonBodies;
+import dev.music.common.web.JsonResponses;
 import dev.music.common.web.Probes;
 import dev.music.s1.login.LoginFunctions;
 import dev.music.s1.login.Passwords;
@@ -56,7 +57,7 @@ public class UserRoutes {
 			Map<String, String> body = json.fields(request, WITH_PASSWORD, auth.compat() ? USER_FIELDS : WITH_PASSWORD);
 			String password = body.containsKey("password") ? Passwords.check(body.get("password")) : null;
 			String id = create.apply(new UserFunctions.Signup(NewUser.of(body), password));
-			return ServerResponse.ok().body(Map.of("user_id", id));
+			return JsonResponses.ok(Map.of("user_id", id));
 		};
 		RouterFunction<ServerResponse> open = RouterFunctions.route()
 			.POST(PREFIX, createUser)
@@ -66,8 +67,8 @@ public class UserRoutes {
 				String token = login.apply(new LoginFunctions.Credentials(Ids.uuid("uid", body.get("uid")), body.get("password")));
 				return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).body(token);
 			})
-			.PUT(PREFIX + "/logoff", (request) -> ServerResponse.ok()
-				.body(logoff.apply(json.fields(request, Set.of("jwt"), Set.of("jwt")).get("jwt"))))
+			.PUT(PREFIX + "/logoff", (request) -> JsonResponses
+				.ok(logoff.apply(json.fields(request, Set.of("jwt"), Set.of("jwt")).get("jwt"))))
 			.GET(PREFIX + "/.well-known/jwks.json", (request) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
 				.header("Cache-Control", "public, max-age=300")
@@ -76,7 +77,7 @@ public class UserRoutes {
 		RouterFunction<ServerResponse> guarded = RouterFunctions.route()
 			.GET(PREFIX + "/{user_id}", (request) -> {
 				List<Map<String, String>> items = read.apply(own(request));
-				return ServerResponse.status(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK).body(Items.of(items));
+				return JsonResponses.of(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK, Items.of(items));
 			})
 			.PUT(PREFIX + "/{user_id}", (request) -> {
 				String id = own(request);
@@ -104,7 +105,7 @@ public class UserRoutes {
 	}
 
 	private static ServerResponse found(boolean found) {
-		return found ? ServerResponse.ok().body(Map.of()) : ErrorResponses.error(HttpStatus.NOT_FOUND, "no such user");
+		return found ? JsonResponses.ok(Map.of()) : ErrorResponses.error(HttpStatus.NOT_FOUND, "no such user");
 	}
 
 }

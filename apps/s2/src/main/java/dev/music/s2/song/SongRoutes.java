@@ -13,6 +13,7 @@ import dev.music.common.web.Functions;
 import dev.music.common.web.Ids;
 import dev.music.common.web.Items;
 import dev.music.common.web.JsonBodies;
+import dev.music.common.web.JsonResponses;
 import dev.music.common.web.Pages;
 import dev.music.common.web.Probes;
 
@@ -47,23 +48,23 @@ public class SongRoutes {
 
 		HandlerFunction<ServerResponse> listSongs = (request) -> {
 			DatastoreClient.Page page = list.apply(page(request));
-			return ServerResponse.ok().body(Items.page(page.items(), page.next()));
+			return JsonResponses.ok(Items.page(page.items(), page.next()));
 		};
 		HandlerFunction<ServerResponse> createSong = (request) -> {
 			Map<String, String> body = json.fields(request, SONG_FIELDS, SONG_FIELDS);
 			NewSong song = new NewSong(body.get("Artist"), body.get("SongTitle"));
 			String id = create.apply(new SongFunctions.Creation(song, CurrentUser.id().orElse(null)));
-			return ServerResponse.ok().body(Map.of("music_id", id));
+			return JsonResponses.ok(Map.of("music_id", id));
 		};
 		RouterFunction<ServerResponse> protectedRoutes = RouterFunctions.route()
-			.GET(PREFIX + "/test", (request) -> ServerResponse.ok().body(checkCode.get()))
+			.GET(PREFIX + "/test", (request) -> JsonResponses.ok(checkCode.get()))
 			.GET(PREFIX, listSongs)
 			.GET(PREFIX + "/", listSongs)
 			.POST(PREFIX, createSong)
 			.POST(PREFIX + "/", createSong)
 			.GET(PREFIX + "/{music_id}", (request) -> {
 				List<Map<String, String>> items = read.apply(id(request));
-				return ServerResponse.status(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK).body(Items.of(items));
+				return JsonResponses.of(items.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.OK, Items.of(items));
 			})
 			.DELETE(PREFIX + "/{music_id}", (request) -> deleted(delete.apply(new SongFunctions.Deletion(id(request),
 					CurrentUser.id().orElse(null)))))
@@ -77,7 +78,7 @@ public class SongRoutes {
 
 	private static ServerResponse deleted(DatastoreClient.Deletion outcome) {
 		return switch (outcome) {
-			case DELETED -> ServerResponse.ok().body(Map.of());
+			case DELETED -> JsonResponses.ok(Map.of());
 			case NOT_FOUND -> ErrorResponses.error(HttpStatus.NOT_FOUND, "no such song");
 			case NOT_OWNER -> ErrorResponses.error(HttpStatus.FORBIDDEN,
 					"only the user who added a song may delete it (songs of the sample data cannot be deleted)");
